@@ -1,0 +1,37 @@
+# oauth-relay: build, test, demo and benchmark targets.
+SWIFT ?= swift
+STRICT := -Xswiftc -warnings-as-errors
+BIN := .build/debug
+
+.PHONY: deps build release test unit interop demo bench lint clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(STRICT)
+
+release: deps
+	$(SWIFT) build -c release $(STRICT)
+
+pyenv: deps
+	@scripts/python-env.sh
+
+## Every test: Swift unit, integration and end-to-end suites inside a private D-Bus session with
+## a real gnome-keyring, then interop tests with the official MCP Python SDK and Chromium.
+test: build pyenv
+	scripts/with-keyring.sh $(SWIFT) test $(STRICT)
+	scripts/with-keyring.sh .venv/bin/python -m pytest -q tests/interop
+
+## The main job end to end: dev server + relay + an MCP client over stdio, with sign-in.
+demo: build pyenv
+	.venv/bin/python scripts/demo.py --relay $(BIN)/oauth-relay --dev-server $(BIN)/oauth-relay-dev-server
+
+bench: release pyenv
+	.venv/bin/python scripts/bench.py --relay .build/release/oauth-relay --dev-server .build/release/oauth-relay-dev-server
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests
+
+clean:
+	rm -rf .build .venv

@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Warnings are errors in CI (`make lint` / `make test` pass `-Xswiftc -warnings-as-errors`).
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "oauth-relay",
+    products: [
+        .executable(name: "oauth-relay", targets: ["RelayCLI"]),
+        .executable(name: "oauth-relay-dev-server", targets: ["DevServerCLI"]),
+    ],
+    targets: [
+        // C libraries, each behind one Swift wrapper module.
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CLibSecret", pkgConfig: "libsecret-1",
+            providers: [.apt(["libsecret-1-dev", "libglib2.0-dev"])]),
+
+        // Wrappers: the only modules that import the C modules above.
+        .target(name: "RelayCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strict),
+
+        .target(name: "JSONWebToken", dependencies: ["RelayCrypto"], swiftSettings: strict),
+        .target(
+            name: "DevServer", dependencies: ["MicroHTTP", "RelayCrypto", "JSONWebToken"],
+            swiftSettings: strict),
+        .executableTarget(name: "DevServerCLI", dependencies: ["DevServer"], swiftSettings: strict),
+
+        .target(
+            name: "OAuthRelay",
+            dependencies: ["MicroHTTP", "RelayCrypto", "JSONWebToken", "CLibSecret"],
+            swiftSettings: strict),
+        .executableTarget(name: "RelayCLI", dependencies: ["OAuthRelay"], swiftSettings: strict),
+
+        .testTarget(
+            name: "RelayCryptoTests", dependencies: ["RelayCrypto"], swiftSettings: strict),
+        .testTarget(
+            name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: strict),
+        .testTarget(
+            name: "DevServerTests", dependencies: ["DevServer", "JSONWebToken"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "OAuthRelayTests", dependencies: ["OAuthRelay", "DevServer"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["DevServer", "OAuthRelay"],
+            swiftSettings: strict),
+    ]
+)
