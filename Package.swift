@@ -32,9 +32,13 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "DevServerCLI", dependencies: ["DevServer"], swiftSettings: strict),
 
+        // Token storage backends; the only module that imports libsecret.
+        .target(
+            name: "TokenStores", dependencies: ["RelayCrypto", "CLibSecret"],
+            swiftSettings: strict),
         .target(
             name: "OAuthRelay",
-            dependencies: ["MicroHTTP", "RelayCrypto", "JSONWebToken", "CLibSecret"],
+            dependencies: ["MicroHTTP", "RelayCrypto", "JSONWebToken", "TokenStores"],
             swiftSettings: strict),
         .executableTarget(name: "RelayCLI", dependencies: ["OAuthRelay"], swiftSettings: strict),
 
@@ -45,6 +49,8 @@ let package = Package(
         .testTarget(
             name: "DevServerTests", dependencies: ["DevServer", "JSONWebToken"],
             swiftSettings: strict),
+        .testTarget(
+            name: "TokenStoresTests", dependencies: ["TokenStores"], swiftSettings: strict),
         .testTarget(
             name: "OAuthRelayTests", dependencies: ["OAuthRelay", "DevServer"],
             swiftSettings: strict),
