@@ -1,0 +1,54 @@
+import Foundation
+import MicroHTTP
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The simple REST form of a backend: `GET /mcp/tools` and `POST /mcp/tools/{name}`.
+struct RESTBackend: Sendable {
+    let baseURL: URL
+    let http: HTTPClient
+
+    func listTools(token: TokenSet?) async throws -> HTTPClientResponse {
+        try await send(path: "mcp/tools", method: "GET", body: nil, token: token)
+    }
+
+    func callTool(name: String, arguments: JSONValue, token: TokenSet?) async throws -> HTTPClientResponse {
+        let body = try JSONCoding.encode(JSONValue.object(["arguments": arguments]))
+        return try await send(
+            path: "mcp/tools/" + FormEncoding.escape(name), method: "POST", body: body, token: token)
+    }
+
+    private func send(path: String, method: String, body: Data?, token: TokenSet?) async throws
+        -> HTTPClientResponse
+    {
+        var text = baseURL.absoluteString
+        if !text.hasSuffix("/") { text += "/" }
+        guard let url = URL(string: text + path) else {
+            throw RelayError("the backend URL \(baseURL.absoluteString) cannot be extended with /\(path)")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        if let token {
+            request.setValue("Bearer \(token.accessToken)", forHTTPHeaderField: "Authorization")
+        }
+        do {
+            return try await http.send(request)
+        } catch let error as HTTPClientError {
+            if error.kind == .cancelled { throw CancellationError() }
+            throw RelayError("the backend is unreachable: \(error). Check RELAY_BACKEND_URL and that the service is up.")
+        }
+    }
+}
+
+/// A failure shown to the host as a tool error; the message is meant for a person.
+struct RelayError: Error, Sendable, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Forwards tool listing and tool calls to the backend with a bearer token, signing in,
+/// refreshing and retrying as the backend's answers require.
+struct ToolRelay: Sendable {
+    let backend: RESTBackend
+    let authorizer: Authorizer
+    let logger: Logger
+
+    /// `tools/list`: the backend's tools, passed through untouched.
+    func listTools() async throws -> JSONValue {
+        let response = try await authorized { token in try await backend.listTools(token: token) }
+        guard response.status == 200, let body = try? JSONCoding.decode(JSONValue.self, from: response.body),
+            case .array(let tools)? = body["tools"]
+        else {
+            throw RelayError("the backend's tool list is unavailable: \(Self.describeFailure(response))")
+        }
+        return ["tools": .array(tools)]
+    }
+
+    /// `tools/call`: an MCP tool result, `isError: true` for every failure a person can act on.
+    func callTool(name: String, arguments: JSONValue) async throws -> JSONValue {
+        let response: HTTPClientResponse
+        do {
+            response = try await authorized { token in
+                try await backend.callTool(name: name, arguments: arguments, token: token)
+            }
+        } catch let error as OAuthError {
+            return Self.toolError(error.message)
+        } catch let error as RelayError {
+            return Self.toolError(error.message)
+        }
+        guard response.status == 200 else {
+            return Self.toolError("\(name) failed: \(Self.describeFailure(response))")
+        }
+        guard let result = try? JSONCoding.decode(JSONValue.self, from: response.body),
+            result["content"]?.arrayValue != nil
+        else {
+            return Self.toolError("\(name) failed: the backend's answer is not an MCP tool result")
+        }
+        return result
+    }
+
+    /// Sends a request, first with the tokens we have (or none), then after a 401 with refreshed
+    /// or new tokens — refresh, retry once, else sign in, retry once. A 403 insufficient_scope
+    /// leads to one sign-in for the union of granted and requested scopes (no refresh: it
+    /// cannot widen a grant).
+    private func authorized(
+        _ send: @Sendable (TokenSet?) async throws -> HTTPClientResponse
+    ) async throws -> HTTPClientResponse {
+        var token = try await authorizer.currentTokens()
+        var response = try await send(token)
+        var signedIn = false
+        var steppedUp = false
+        for _ in 0..<3 {
+            let challenge = AuthenticateChallenge.bearer(in: response.header("WWW-Authenticate"))
+            if response.status == 401, !signedIn {
+                let recovered = try await authorizer.recover(
+                    rejected: token, challenge: challenge, allowRefresh: token != nil)
+                signedIn = recovered.source == .signedIn
+                token = recovered.tokens
+            } else if response.status == 403, challenge?.parameters["error"] == "insufficient_scope",
+                let required = challenge?.parameters["scope"], !steppedUp
+            {
+                let scope = Self.union(token?.scope, required)
+                logger.info("the backend needs more scopes; signing in again", ["oauth.scope": scope])
+                token = try await authorizer.recover(
+                    rejected: token, challenge: challenge, allowRefresh: false, scope: scope
+                ).tokens
+                steppedUp = true
+                signedIn = true
+            } else {
+                break
+            }
+            response = try await send(token)
+        }
+        return response
+    }
+
+    static func union(_ granted: String?, _ required: String) -> String {
+        var scopes: [String] = []
+        for scope in (granted ?? "").split(separator: " ") + required.split(separator: " ")
+        where !scopes.contains(String(scope)) {
+            scopes.append(String(scope))
+        }
+        return scopes.joined(separator: " ")
+    }
+
+    static func toolError(_ message: String) -> JSONValue {
+        ["content": [["type": "text", "text": .string(message)]], "isError": true]
+    }
+
+    /// A one-line account of a backend error answer: its RFC 6750 / JSON error, else its status.
+    static func describeFailure(_ response: HTTPClientResponse) -> String {
+        let challenge = AuthenticateChallenge.bearer(in: response.header("WWW-Authenticate"))
+        let error = TokenResponse.error(in: response.body)
+        let code = error?.code ?? challenge?.parameters["error"]
+        let detail = error?.description ?? challenge?.parameters["error_description"]
+        var text = "the backend answered HTTP \(response.status)"
+        if let code { text += " \(code)" }
+        if let detail { text += ": \(detail)" }
+        switch response.status {
+        case 401: text += ". The account's sign-in was rejected; call the tool again to sign in anew."
+        case 403: text += ". The account lacks permission for this."
+        case 404: text += ". Check the tool name with tools/list."
+        case 500...: text += ". The service failed; try again later."
+        default: break
+        }
+        return text
+    }
+}

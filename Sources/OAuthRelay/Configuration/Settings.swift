@@ -1,0 +1,70 @@
+/// Turns command-line flags into the `RELAY_*` settings they stand for, so that both spellings
+/// of a setting share one parser: `--backend-url URL` is `RELAY_BACKEND_URL=URL`.
+public enum Settings {
+    /// Every setting the relay reads, with a one-line description for `--help`.
+    public static let known: [(name: String, help: String)] = [
+        ("RELAY_BACKEND_URL", "base URL of the backend (required)"),
+        ("RELAY_AUTH_SERVER_URL", "issuer URL of the authorization server (default: discovered from the backend)"),
+        ("RELAY_CLIENT_ID", "pre-registered client id (default: dynamic registration)"),
+        ("RELAY_SCOPES", "space-separated scopes to request (default: none, the server decides)"),
+        ("RELAY_RESOURCE", "resource indicator (default: the backend URL; empty: leave it out)"),
+        ("RELAY_AUTH_TIMEOUT", "seconds to wait for a browser sign-in (default 120)"),
+        ("RELAY_CALLBACK_HOST", "loopback address the callback listener binds (default 127.0.0.1)"),
+        ("RELAY_CALLBACK_PORT", "fixed callback port (default: chosen by the system)"),
+        ("RELAY_REDIRECT_HOST", "host named in the redirect URI: 127.0.0.1 or localhost"),
+        ("RELAY_BROWSER", "program that opens the sign-in URL (default xdg-open; none: don't open)"),
+        ("RELAY_HTTP_TIMEOUT", "seconds before an HTTP request to the backend or server fails (default 30)"),
+        ("RELAY_LOG_LEVEL", "error, warning, info (default), debug or trace"),
+        ("RELAY_TOKEN_STORE", "auto (default), secret-service, encrypted-file or plaintext"),
+        ("RELAY_TOKEN_PATH", "token file for the file stores"),
+        ("RELAY_TOKEN_PASSPHRASE_FILE", "file holding the encrypted store's passphrase"),
+        ("RELAY_TOKEN_KEY_FILE", "file holding a 32-byte key for the encrypted store"),
+        ("RELAY_SECRET_COLLECTION", "Secret Service collection: default or session"),
+    ]
+
+    /// The flag spelling of a setting: `RELAY_BACKEND_URL` → `--backend-url`.
+    public static func flag(for name: String) -> String {
+        "--" + name.dropFirst("RELAY_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+
+    /// Applies `--flag value` and `--flag=value` arguments on top of the environment.
+    /// - Returns: the merged settings and any arguments that are not setting flags.
+    /// - Throws: `ConfigurationError` for an unknown flag or a flag without a value.
+    public static func merge(arguments: [String], into environment: [String: String]) throws
+        -> (settings: [String: String], rest: [String])
+    {
+        var settings = environment
+        var rest: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                rest.append(argument)
+                continue
+            }
+            let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let flagName = String(parts[0])
+            guard let setting = known.first(where: { flag(for: $0.name) == flagName }) else {
+                rest.append(argument)
+                continue
+            }
+            if parts.count == 2 {
+                settings[setting.name] = String(parts[1])
+            } else if index < arguments.count {
+                settings[setting.name] = arguments[index]
+                index += 1
+            } else {
+                throw ConfigurationError(setting: setting.name, "\(flagName) needs a value")
+            }
+        }
+        return (settings, rest)
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false)
+            .joined(separator: replacement)
+    }
+}

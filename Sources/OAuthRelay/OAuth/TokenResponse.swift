@@ -1,0 +1,57 @@
+import Foundation
+
+/// Turns a token endpoint response (RFC 6749 §5.1) into a `TokenSet` with an absolute expiry.
+enum TokenResponse {
+    /// Parses a successful response.
+    /// - Parameters:
+    ///   - previousRefreshToken: kept when the server returns no new refresh token.
+    ///   - requestedScope: used as the granted scope when the server does not echo one.
+    /// - Throws: `OAuthError(.tokenEndpoint)` when the body is not a usable token response.
+    static func parse(_ body: Data, now: Date = Date(), previousRefreshToken: String? = nil,
+                      requestedScope: String? = nil) throws -> TokenSet {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw OAuthError(.tokenEndpoint, "the token endpoint's answer is not a JSON object")
+        }
+        guard let accessToken = object["access_token"] as? String, !accessToken.isEmpty else {
+            throw OAuthError(.tokenEndpoint, "the token endpoint's answer has no access_token")
+        }
+        let tokenType = (object["token_type"] as? String) ?? "Bearer"
+        guard tokenType.lowercased() == "bearer" else {
+            throw OAuthError(
+                .tokenEndpoint,
+                "the token endpoint issued a \(tokenType) token; only Bearer tokens are supported")
+        }
+        let lifetime = expiresIn(object["expires_in"])
+        let refresh = (object["refresh_token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        return TokenSet(
+            accessToken: accessToken,
+            refreshToken: refresh ?? previousRefreshToken,
+            expiresAt: lifetime.map { now.addingTimeInterval($0) },
+            scope: (object["scope"] as? String) ?? requestedScope,
+            tokenType: "Bearer")
+    }
+
+    /// `expires_in` as seconds: a number or a numeric string. Missing, zero, negative, or not a
+    /// finite number all mean "unknown" — the relay then relies on the backend's 401.
+    static func expiresIn(_ value: Any?) -> TimeInterval? {
+        let seconds: Double?
+        switch value {
+        case let number as NSNumber where !(number is Bool) && "\(type(of: number))" != "__NSCFBoolean":
+            seconds = number.doubleValue
+        case let text as String:
+            seconds = Double(text.trimmingCharacters(in: .whitespaces))
+        default:
+            seconds = nil
+        }
+        guard let seconds, seconds.isFinite, seconds > 0 else { return nil }
+        return seconds
+    }
+
+    /// The `error` and `error_description` of an RFC 6749 §5.2 error body, if it has them.
+    static func error(in body: Data) -> (code: String, description: String?)? {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let code = object["error"] as? String
+        else { return nil }
+        return (code, object["error_description"] as? String)
+    }
+}

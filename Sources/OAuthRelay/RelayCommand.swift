@@ -1,0 +1,55 @@
+import Foundation
+
+/// Parses the command line and runs a subcommand. Exit statuses: 0 success, 1 failure,
+/// 2 usage or configuration error.
+public enum RelayCommand {
+    public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
+        let settings: [String: String]
+        let rest: [String]
+        do {
+            (settings, rest) = try Settings.merge(arguments: arguments, into: environment)
+        } catch {
+            Logger.standardError("oauth-relay: \(error)\n")
+            return 2
+        }
+        switch rest.first {
+        case nil, "serve":
+            if let extra = rest.dropFirst().first {
+                return usageError("unexpected argument \(extra)")
+            }
+            return await RelayService.serve(settings: settings)
+        case "-h", "--help", "help":
+            Logger.standardError(helpText)
+            return 0
+        case "--version", "version":
+            Logger.standardError("oauth-relay \(MCPServer.serverVersion)\n")
+            return 0
+        case let other?:
+            return usageError("unknown command or option \(other)")
+        }
+    }
+
+    private static func usageError(_ message: String) -> Int32 {
+        Logger.standardError("oauth-relay: \(message); see oauth-relay --help\n")
+        return 2
+    }
+
+    static var helpText: String {
+        var text = """
+            oauth-relay: a stdio MCP server that signs in with OAuth and forwards tool calls.
+
+            Usage:
+              oauth-relay [serve] [--setting value ...]   run the MCP server on stdin/stdout
+              oauth-relay --help | --version
+
+            Settings (environment variable, or the flag of the same name):
+
+            """
+        for setting in Settings.known {
+            let flag = Settings.flag(for: setting.name)
+            text += "  \(setting.name) / \(flag)\n      \(setting.help)\n"
+        }
+        text += "\nHelp goes to standard error; standard output carries only the MCP protocol.\n"
+        return text
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Glibc
+
+/// `oauth-relay serve`: the stdio MCP server an MCP host starts.
+public enum RelayService {
+    /// Runs until stdin ends or SIGTERM/SIGINT. Returns the process exit status.
+    public static func serve(settings: [String: String]) async -> Int32 {
+        // stdout is the protocol stream. Keep a private descriptor for it and point fd 1 at
+        // stderr, so a stray write by any library or child process cannot corrupt the stream.
+        let protocolFD = fcntl(1, F_DUPFD_CLOEXEC, 3)
+        guard protocolFD >= 0 else {
+            Logger.standardError("oauth-relay error: cannot set up standard output\n")
+            return 1
+        }
+        dup2(2, 1)
+
+        let configuration: RelayConfiguration
+        do {
+            configuration = try RelayConfiguration(settings: settings)
+        } catch {
+            Logger.standardError("oauth-relay: \(error)\n")
+            return 2
+        }
+        let logger = Logger(level: configuration.logLevel)
+        let store: any TokenStore
+        do {
+            let chosen = try makeTokenStore(settings: settings)
+            store = chosen.store
+            logger.info("token store: \(chosen.store.name) (\(chosen.reason))")
+        } catch {
+            Logger.standardError("oauth-relay: \(error)\n")
+            return 2
+        }
+
+        let http = HTTPClient(timeout: configuration.httpTimeout)
+        let authorizer = Authorizer(configuration: configuration, store: store, http: http, logger: logger)
+        let relay = ToolRelay(
+            backend: RESTBackend(baseURL: configuration.backendURL, http: http),
+            authorizer: authorizer, logger: logger)
+        let session = StdioSession(
+            server: MCPServer(relay: relay, logger: logger), writer: MessageWriter(fd: protocolFD),
+            logger: logger)
+
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { signal in
+            logger.info("received signal \(signal); shutting down")
+            session.cancelAll()
+            // The callback listener and connections close with the process.
+            exit(0)
+        }
+        defer { signals.cancel() }
+        logger.debug("serving MCP on stdio", ["relay.backend": configuration.backendURL.absoluteString])
+        await session.run(inputFD: 0)
+        return 0
+    }
+}
+
+/// Chooses the token store from the settings.
+func makeTokenStore(settings: [String: String]) throws -> (store: any TokenStore, reason: String) {
+    // TODO: replaced by TokenStoreFactory once the store backends land.
+    (MemoryTokenStore(), "in memory only")
+}

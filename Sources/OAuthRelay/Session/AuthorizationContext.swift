@@ -1,0 +1,11 @@
+/// What the relay knows about the authorization server once it has been discovered.
+struct AuthorizationContext: Sendable {
+    var metadata: AuthorizationServerMetadata
+    var clientID: String
+    /// The resource indicator sent on every authorization and token request; nil = omitted.
+    var resource: String?
+
+    var key: TokenKey {
+        TokenKey(issuer: metadata.issuer, clientID: clientID, resource: resource ?? "")
+    }
+}
