@@ -2,8 +2,9 @@
 SWIFT ?= swift
 STRICT := -Xswiftc -warnings-as-errors
 BIN := .build/debug
+PREFIX ?= /usr/local
 
-.PHONY: deps build release test unit interop demo bench lint clean
+.PHONY: deps build release pyenv test demo bench lint clean install
 
 deps:
 	@scripts/install-deps.sh
@@ -35,3 +36,6 @@ lint:
 
 clean:
 	rm -rf .build .venv
+
+install: deps
+	packaging/install.sh $(PREFIX)

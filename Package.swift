@@ -55,7 +55,7 @@ let package = Package(
             name: "OAuthRelayTests", dependencies: ["OAuthRelay", "DevServer"],
             swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["DevServer", "OAuthRelay"],
+            name: "EndToEndTests", dependencies: ["DevServer", "OAuthRelay", "MicroHTTP"],
             swiftSettings: strict),
     ]
 )

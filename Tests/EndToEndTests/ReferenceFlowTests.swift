@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import OAuthRelay
+
+/// The seven reference flows of the brief, each against a real dev server and the real binary.
+@Suite("Reference flows, end to end", .serialized)
+struct ReferenceFlowTests {
+    @Test("A tool that needs no account works without any sign-in")
+    func echoWithoutSignIn() async throws {
+        let bed = try TestBed()
+        let relay = try await bed.startRelay()
+        let result = try await relay.callTool("echo", ["message": "hello"])
+        #expect(!result.isToolError)
+        #expect(result.toolText.contains("hello"))
+        #expect(try await bed.count("GET /authorize") == 0)
+        #expect(try await relay.finish() == 0)
+    }
+
+    @Test("1. First use: sign-in in the browser, then the original call succeeds")
+    func firstUseSignsIn() async throws {
+        let bed = try TestBed()
+        let relay = try await bed.startRelay()
+        let result = try await relay.callTool("whoami")
+        #expect(!result.isToolError, "\(result)")
+        #expect(result.toolText.contains("alice"))
+        #expect(try await bed.count("GET /authorize") == 1)
+        #expect(try await bed.tokenRequests(grantType: "authorization_code").count == 1)
+        #expect(try bed.storedEntries() != nil, "tokens are stored")
+        _ = try await relay.finish()
+    }
+
+    @Test("2. A valid stored token is forwarded directly, also by a new relay process")
+    func validTokenForwarded() async throws {
+        let bed = try TestBed()
+        let first = try await bed.startRelay()
+        _ = try await first.callTool("whoami")
+        _ = try await first.finish()
+
+        let second = try await bed.startRelay()
+        let result = try await second.callTool("whoami")
+        #expect(result.toolText.contains("alice"))
+        #expect(try await bed.count("GET /authorize") == 1, "no second sign-in")
+        #expect(try await bed.tokenRequests(grantType: "refresh_token").isEmpty)
+        _ = try await second.finish()
+    }
+
+    @Test("3. Expired token, refresh succeeds: new tokens stored, call succeeds")
+    func expiredTokenRefreshes() async throws {
+        let bed = try TestBed()
+        try await bed.control("token-lifetime?seconds=2")
+        let relay = try await bed.startRelay()
+        _ = try await relay.callTool("whoami")
+        let before = try bed.storedEntries()
+        try await Task.sleep(for: .seconds(3))
+
+        let result = try await relay.callTool("whoami")
+        #expect(result.toolText.contains("alice"))
+        #expect(try await bed.tokenRequests(grantType: "refresh_token").count >= 1)
+        #expect(try await bed.count("GET /authorize") == 1)
+        #expect(try bed.storedEntries() != before, "the refreshed tokens are stored")
+        _ = try await relay.finish()
+    }
+
+    @Test("4. Expired token, refresh fails: stored tokens cleared, sign-in again, call succeeds")
+    func failedRefreshSignsInAgain() async throws {
+        let bed = try TestBed()
+        try await bed.control("token-lifetime?seconds=2")
+        let relay = try await bed.startRelay()
+        _ = try await relay.callTool("whoami")
+        try await bed.control("revoke-user?sub=alice")
+        try await Task.sleep(for: .seconds(3))
+
+        let result = try await relay.callTool("whoami")
+        #expect(result.toolText.contains("alice"), "\(result)")
+        #expect(try await bed.count("GET /authorize") == 2)
+        _ = try await relay.finish()
+    }
+
+    @Test("5. The backend rejects a token mid-session (401): sign in again and retry once")
+    func midSessionRejection() async throws {
+        let bed = try TestBed()
+        let relay = try await bed.startRelay()
+        _ = try await relay.callTool("whoami")
+        try await bed.control("revoke-user?sub=alice")
+
+        let result = try await relay.callTool("whoami")
+        #expect(!result.isToolError, "\(result)")
+        #expect(result.toolText.contains("alice"))
+        #expect(try await bed.count("GET /authorize") == 2)
+        _ = try await relay.finish()
+    }
+
+    @Test("6. Sign-in times out: a clear error and nothing half-done left behind")
+    func signInTimesOut() async throws {
+        let bed = try TestBed()
+        let relay = try await bed.startRelay(["RELAY_BROWSER": "none", "RELAY_AUTH_TIMEOUT": "1"])
+        let result = try await relay.callTool("whoami")
+        #expect(result.isToolError)
+        #expect(result.toolText.contains("did not finish within 1 seconds"))
+        #expect(try bed.storedEntries()?.objectValue?.isEmpty ?? true, "no tokens stored")
+
+        // The callback listener is gone: its port no longer accepts connections.
+        let port = try #require(Self.callbackPort(in: relay.stderr))
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(!Self.canConnect(port: port))
+
+        // A later call still answers (the relay is not stuck in a half-done flow).
+        let echo = try await relay.callTool("echo", ["message": "still here"])
+        #expect(echo.toolText.contains("still here"))
+        _ = try await relay.finish()
+    }
+
+    @Test("7. The user denies consent: the call says authorization denied")
+    func consentDenied() async throws {
+        let bed = try TestBed()
+        try await bed.control("consent?decision=deny")
+        let relay = try await bed.startRelay()
+        let result = try await relay.callTool("whoami")
+        #expect(result.isToolError)
+        #expect(result.toolText.lowercased().contains("authorization denied"))
+        #expect(try bed.storedEntries()?.objectValue?.isEmpty ?? true)
+        _ = try await relay.finish()
+    }
+
+    // MARK: - Helpers
+
+    /// The callback port from the sign-in URL the relay logged.
+    static func callbackPort(in log: String) -> UInt16? {
+        guard let range = log.range(of: "redirect_uri=http%3A%2F%2F127.0.0.1%3A") else { return nil }
+        let digits = log[range.upperBound...].prefix { $0.isNumber }
+        return UInt16(digits)
+    }
+
+    static func canConnect(port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return result == 0
+    }
+}

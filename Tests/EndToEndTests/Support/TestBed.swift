@@ -1,0 +1,106 @@
+import DevServer
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+@testable import OAuthRelay
+
+/// One development server plus a private token directory: everything a relay under test talks to.
+final class TestBed: Sendable {
+    let server: DevServer
+    let directory: URL
+
+    /// Starts a dev server with test controls on and automatic approval as `user`.
+    init(user: String = "alice", configure: (inout DevServerConfiguration) -> Void = { _ in }) throws {
+        var configuration = DevServerConfiguration()
+        configuration.testControls = true
+        configuration.autoApproveUser = user
+        configure(&configuration)
+        server = try DevServer(configuration)
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("oauth-relay-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A "browser" that follows the redirects of the authorize URL, as a real one would when
+    /// the server approves at once.
+    static let fetchingBrowser = "curl -s -L -o /dev/null --max-time 20"
+
+    /// The relay's environment for this bed: backend and server on the dev server, a plaintext
+    /// store in the bed's directory, and the fetching browser.
+    func relayEnvironment(_ overrides: [String: String] = [:]) -> [String: String] {
+        var environment = [
+            "RELAY_BACKEND_URL": server.baseURL,
+            "RELAY_AUTH_SERVER_URL": server.issuer,
+            "RELAY_CLIENT_ID": "oauth-relay",
+            "RELAY_TOKEN_STORE": "plaintext",
+            "RELAY_TOKEN_PATH": directory.appendingPathComponent("tokens.json").path,
+            "XDG_CONFIG_HOME": directory.appendingPathComponent("config").path,
+            "RELAY_BROWSER": Self.fetchingBrowser,
+            "RELAY_AUTH_TIMEOUT": "20",
+            "RELAY_LOG_LEVEL": "debug",
+        ]
+        for (name, value) in overrides { environment[name] = value }
+        return environment
+    }
+
+    /// Starts a relay and initializes it.
+    func startRelay(_ overrides: [String: String] = [:]) async throws -> RelayProcess {
+        let relay = try RelayProcess(environment: relayEnvironment(overrides))
+        _ = try await relay.initialize()
+        return relay
+    }
+
+    // MARK: - Test controls
+
+    /// POSTs to a test control and returns its JSON answer.
+    @discardableResult
+    func control(_ path: String, method: String = "POST") async throws -> JSONValue {
+        guard let url = URL(string: server.baseURL + "/_test/" + path) else {
+            throw RelayProcess.Failure(description: "bad control path \(path)")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw RelayProcess.Failure(description: "control \(path) failed: \(String(decoding: data, as: UTF8.self))")
+        }
+        return (try? JSONCoding.decode(JSONValue.self, from: data)) ?? .null
+    }
+
+    /// How many requests reached "METHOD /path".
+    func count(_ key: String) async throws -> Int {
+        let counts = try await control("counts", method: "GET")
+        return Int(counts[key]?.numberValue ?? 0)
+    }
+
+    /// The recorded requests to a path, newest last.
+    func requests(to path: String) async throws -> [JSONValue] {
+        let all = try await control("requests", method: "GET")
+        let list = all.arrayValue ?? all["requests"]?.arrayValue ?? []
+        return list.filter { $0["path"]?.stringValue == path }
+    }
+
+    /// Token requests with the given grant type.
+    func tokenRequests(grantType: String) async throws -> [JSONValue] {
+        try await requests(to: "/token").filter { $0["params"]?["grant_type"]?.stringValue == grantType }
+    }
+
+    /// The plaintext store's file, parsed.
+    func storedEntries() throws -> JSONValue? {
+        let url = directory.appendingPathComponent("tokens.json")
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return try JSONCoding.decode(JSONValue.self, from: data)
+    }
+}
+
+extension JSONValue {
+    /// The text of the first content item of a tool result.
+    var toolText: String { self["content"]?.arrayValue?.first?["text"]?.stringValue ?? "" }
+    var isToolError: Bool { self["isError"] == .bool(true) }
+}
