@@ -12,7 +12,9 @@ private func makeListener(requireIssuer: Bool = false, port: UInt16 = 0) throws 
 }
 
 /// Starts waiting in the background, as SignIn does, before any request arrives.
-private func waiting(_ listener: CallbackListener, timeout: TimeInterval = 30) -> Task<CallbackListener.Outcome, Never> {
+private func waiting(
+    _ listener: CallbackListener, timeout: TimeInterval = 30
+) -> Task<CallbackListener.Outcome, Never> {
     Task { await listener.wait(timeout: timeout) }
 }
 
