@@ -70,6 +70,7 @@ struct IncomingMessageTests {
     @Test("a large integer id is echoed exactly, not rounded through Double")
     func largeID() {
         let line = "{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"ping\"}"
-        #expect(IncomingMessage(line: Array(line.utf8)) == .request(id: .int(9_007_199_254_740_993), method: "ping", params: nil))
+        let expected = IncomingMessage.request(id: .int(9_007_199_254_740_993), method: "ping", params: nil)
+        #expect(IncomingMessage(line: Array(line.utf8)) == expected)
     }
 }
