@@ -122,11 +122,15 @@ public struct RelayConfiguration: Sendable {
         return url
     }
 
+    /// The longest timeout accepted: a day. Larger values overflow `Duration` and trap.
+    static let maximumSeconds: TimeInterval = 86_400
+
     private static func seconds(_ text: String?, setting: String) throws -> TimeInterval? {
         guard let text else { return nil }
-        guard let value = Double(text), value > 0, value.isFinite else {
+        guard let value = Double(text), value > 0, value <= maximumSeconds else {
             throw ConfigurationError(
-                setting: setting, "\(setting)=\(text) is not a positive number of seconds")
+                setting: setting,
+                "\(setting)=\(text) is not a positive number of seconds (at most \(Int(maximumSeconds)))")
         }
         return value
     }
