@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 @testable import OAuthRelay
@@ -16,8 +17,14 @@ private struct FakeBrowser {
         output = directory.appendingPathComponent("argv")
         let text = "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"\(output.path).tmp\"\n"
             + "mv \"\(output.path).tmp\" \"\(output.path)\"\n"
-        try text.write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
+        // Written through a close-on-exec descriptor: a write descriptor inherited by a child
+        // spawned meanwhile would make exec of the script fail with ETXTBSY.
+        let fd = open(script.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o700)
+        try #require(fd >= 0)
+        var bytes = Array(text.utf8)
+        let written = write(fd, &bytes, bytes.count)
+        close(fd)
+        try #require(written == bytes.count)
     }
 
     /// The arguments the script received, once it has written them (polls; the child runs async).
@@ -35,7 +42,7 @@ private struct FakeBrowser {
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
-@Suite("BrowserOpener")
+@Suite("BrowserOpener", .serialized)
 struct BrowserOpenerTests {
     @Test("only http and https URLs are opened", arguments: [
         "file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "ftp://as.test/", "mailto:a@b.test",
