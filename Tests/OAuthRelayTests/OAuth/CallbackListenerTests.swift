@@ -33,6 +33,16 @@ struct CallbackListenerTests {
         #expect(listener.redirectURI == "http://127.0.0.1:\(port)/callback")
     }
 
+    @Test("on ::1 the redirect URI brackets the address")
+    func ipv6RedirectURI() throws {
+        let listener = try CallbackListener(
+            bindHost: "::1", port: 0, redirectHost: "::1", expectedState: "s", issuer: "https://as.test",
+            requireIssuer: false)
+        defer { listener.close() }
+        #expect(listener.redirectURI.hasPrefix("http://[::1]:"))
+        #expect(listener.redirectURI.hasSuffix("/callback"))
+    }
+
     @Test("the right state and a code end the flow with the code")
     func success() async throws {
         let listener = try makeListener()
