@@ -13,6 +13,12 @@ public enum Base64URL {
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var base64 = String(text)
         guard base64.utf8.allSatisfy(isAlphabet) else { return nil }
+        // "=" may only pad the last quantum to four characters; anything else is malformed.
+        let padding = base64.utf8.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+        let unpadded = base64.utf8.dropLast(padding)
+        guard !unpadded.contains(UInt8(ascii: "=")),
+            padding == 0 || (padding <= 2 && base64.utf8.count % 4 == 0)
+        else { return nil }
         base64 = base64.replacingOccurrences(of: "-", with: "+")
             .replacingOccurrences(of: "_", with: "/")
         while base64.utf8.count % 4 != 0 { base64.append("=") }

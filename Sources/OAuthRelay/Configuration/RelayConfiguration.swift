@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything the relay needs to run, read from `RELAY_*` settings.
 public struct RelayConfiguration: Sendable {
@@ -63,9 +66,7 @@ public struct RelayConfiguration: Sendable {
         httpTimeout = try Self.seconds(value("RELAY_HTTP_TIMEOUT"), setting: "RELAY_HTTP_TIMEOUT") ?? 30
 
         callbackHost = value("RELAY_CALLBACK_HOST") ?? "127.0.0.1"
-        guard ["127.0.0.1", "::1", "localhost"].contains(callbackHost)
-            || callbackHost.hasPrefix("127.")
-        else {
+        guard callbackHost == "localhost" || isLoopbackAddress(callbackHost) else {
             throw ConfigurationError(
                 setting: "RELAY_CALLBACK_HOST",
                 "RELAY_CALLBACK_HOST=\(callbackHost) is not a loopback address; "
@@ -121,11 +122,15 @@ public struct RelayConfiguration: Sendable {
         return url
     }
 
+    /// The longest timeout accepted: a day. Larger values overflow `Duration` and trap.
+    static let maximumSeconds: TimeInterval = 86_400
+
     private static func seconds(_ text: String?, setting: String) throws -> TimeInterval? {
         guard let text else { return nil }
-        guard let value = Double(text), value > 0, value.isFinite else {
+        guard let value = Double(text), value > 0, value <= maximumSeconds else {
             throw ConfigurationError(
-                setting: setting, "\(setting)=\(text) is not a positive number of seconds")
+                setting: setting,
+                "\(setting)=\(text) is not a positive number of seconds (at most \(Int(maximumSeconds)))")
         }
         return value
     }
@@ -135,5 +140,15 @@ public struct RelayConfiguration: Sendable {
 func isLoopback(_ url: URL) -> Bool {
     guard var host = url.host?.lowercased() else { return false }
     if host.hasPrefix("[") { host = String(host.dropFirst().dropLast()) }
-    return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    return host == "localhost" || isLoopbackAddress(host)
+}
+
+/// True for a numeric address in 127.0.0.0/8 or ::1. Names such as `127.0.0.1.example.com`
+/// are not addresses: they resolve wherever their owner wants.
+func isLoopbackAddress(_ host: String) -> Bool {
+    var ipv4 = in_addr()
+    if inet_pton(AF_INET, host, &ipv4) == 1 { return UInt32(bigEndian: ipv4.s_addr) >> 24 == 127 }
+    var ipv6 = in6_addr()
+    guard inet_pton(AF_INET6, host, &ipv6) == 1 else { return false }
+    return withUnsafeBytes(of: ipv6) { Array($0) } == [UInt8](repeating: 0, count: 15) + [1]
 }

@@ -51,14 +51,21 @@ public enum Settings {
             }
             if parts.count == 2 {
                 settings[setting.name] = String(parts[1])
-            } else if index < arguments.count {
+            } else if index < arguments.count, !isSettingFlag(arguments[index]) {
                 settings[setting.name] = arguments[index]
                 index += 1
             } else {
+                // `--backend-url --log-level debug`: the next flag is not this flag's value.
                 throw ConfigurationError(setting: setting.name, "\(flagName) needs a value")
             }
         }
         return (settings, rest)
+    }
+
+    /// True for `--name` or `--name=value` where `--name` is a setting's flag.
+    private static func isSettingFlag(_ argument: String) -> Bool {
+        let name = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        return known.contains { flag(for: $0.name) == name }
     }
 }
 

@@ -15,6 +15,12 @@ struct AuthenticateChallenge: Sendable, Equatable {
             scanner.skip(whitespaceAndCommas: true)
             guard let scheme = scanner.token() else { break }
             var challenge = AuthenticateChallenge(scheme: scheme.lowercased(), parameters: [:])
+            scanner.skip(whitespaceAndCommas: false)
+            if scanner.token68() {
+                // `Basic abc==`: a credential, not parameters; the next challenge follows a comma.
+                challenges.append(challenge)
+                continue
+            }
             while true {
                 let mark = scanner.position
                 scanner.skip(whitespaceAndCommas: true)
@@ -79,6 +85,23 @@ private struct ChallengeScanner {
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
+    /// Consumes a token68 (RFC 9110 §11.2) when one stands alone before a comma or the end;
+    /// otherwise consumes nothing. `realm=x` and `realm="x"` are parameters, not token68.
+    mutating func token68() -> Bool {
+        let start = position
+        while position < bytes.count, Self.isToken68Character(bytes[position]) { position += 1 }
+        guard position > start else { return false }
+        while position < bytes.count, bytes[position] == UInt8(ascii: "=") { position += 1 }
+        let end = position
+        skip(whitespaceAndCommas: false)
+        guard position == bytes.count || bytes[position] == UInt8(ascii: ",") else {
+            position = start
+            return false
+        }
+        position = end
+        return true
+    }
+
     mutating func quotedString() -> String? {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
         var index = position + 1
@@ -97,6 +120,16 @@ private struct ChallengeScanner {
             }
         }
         return nil
+    }
+
+    private static func isToken68Character(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            Array("-._~+/".utf8).contains(byte)
+        }
     }
 
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {

@@ -36,7 +36,9 @@ enum TokenResponse {
     static func expiresIn(_ value: Any?) -> TimeInterval? {
         let seconds: Double?
         switch value {
-        case let number as NSNumber where !(number is Bool) && "\(type(of: number))" != "__NSCFBoolean":
+        // `number is Bool` also holds for the integers 0 and 1 on Linux, so booleans are told
+        // apart by their class: JSONSerialization gives true and false as __NSCFBoolean.
+        case let number as NSNumber where "\(type(of: number))" != "__NSCFBoolean":
             seconds = number.doubleValue
         case let text as String:
             seconds = Double(text.trimmingCharacters(in: .whitespaces))
