@@ -1,0 +1,66 @@
+import Foundation
+import JSONWebToken
+import MicroHTTP
+
+/// Bearer token checks for the example backend, answering as RFC 6750 §3 asks.
+///
+/// A request with no `Authorization: Bearer` header gets a challenge without an error code; a
+/// token that fails `JWTVerifier` (or was revoked) gets `invalid_token`; a valid token without
+/// the tool's scope gets 403 `insufficient_scope` naming the scope needed.
+struct BearerAuthenticator {
+    enum Outcome {
+        case anonymous
+        case authenticated(JWTClaims)
+    }
+
+    let context: DevServerContext
+
+    /// The caller's claims, `.anonymous` when no bearer token was sent.
+    /// - Throws: an `OAuthError` carrying the 401 answer for an unusable token.
+    func authenticate(_ request: HTTPRequest) throws(OAuthError) -> Outcome {
+        guard let header = request.header("Authorization") else { return .anonymous }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .anonymous }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let claims: JWTClaims
+        do {
+            claims = try context.verifier.verify(token)
+        } catch {
+            throw invalidToken(error.description)
+        }
+        let revoked = context.grants.withLock {
+            $0.isRevoked(jwtID: claims.jwtID, subject: claims.subject, issuedAt: claims.issuedAt)
+        }
+        guard !revoked else { throw invalidToken("the token has been revoked") }
+        guard let subject = claims.subject, !subject.isEmpty else { throw invalidToken("the token has no subject") }
+        return .authenticated(claims)
+    }
+
+    /// The 401 for a request that needs a token and has none.
+    func missingToken() -> OAuthError {
+        var error = OAuthError(401, "unauthorized", "this tool needs a signed-in user; send a bearer token")
+        error.headers = [("WWW-Authenticate", challenge([]))]
+        return error
+    }
+
+    func invalidToken(_ description: String) -> OAuthError {
+        var error = OAuthError(401, "invalid_token", description)
+        error.headers = [("WWW-Authenticate", challenge([("error", "invalid_token"),
+                                                          ("error_description", description)]))]
+        return error
+    }
+
+    func insufficientScope(_ scope: String) -> OAuthError {
+        var error = OAuthError(403, "insufficient_scope", "this tool needs the scope \(scope)")
+        error.headers = [("WWW-Authenticate", challenge([("error", "insufficient_scope"), ("scope", scope)]))]
+        return error
+    }
+
+    private func challenge(_ parameters: [(String, String)]) -> String {
+        let all = [("realm", "oauth-relay-dev")] + parameters + [("resource_metadata", context.resourceMetadataURL)]
+        let rendered = all.map { name, value in
+            "\(name)=\"\(value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+        }
+        return "Bearer " + rendered.joined(separator: ", ")
+    }
+}
