@@ -137,10 +137,12 @@ def main():
             step("Closing the relay's stdin: it exits cleanly")
             status = relay.close()
             tokens = workdir / "tokens.json"
-            mode = oct(tokens.stat().st_mode & 0o777) if tokens.exists() else "missing"
-            print(f"  exit status {status}; the token file is {mode} (only you can read it)")
             if status != 0:
                 raise SystemExit(f"the relay exited with status {status}")
+            if not tokens.exists():
+                raise SystemExit("the relay stored no tokens")
+            mode = tokens.stat().st_mode & 0o777
+            print(f"  exit status {status}; tokens stored in a file of mode {mode:o} (only you can read it)")
         finally:
             server.terminate()
             server.wait(timeout=5)

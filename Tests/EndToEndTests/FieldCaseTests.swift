@@ -1,5 +1,8 @@
 import DevServer
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Synchronization
 import MicroHTTP
 import Testing

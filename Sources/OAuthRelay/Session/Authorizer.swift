@@ -26,8 +26,10 @@ actor Authorizer {
 
     /// Tokens to send right now, without any browser: from memory, else from the store; refreshed
     /// first when they expire within the margin. Nil when there are none yet.
+    /// Never waits for a sign-in in progress: a call that needs no account must not block on
+    /// one; a call that does will get a 401 and then join the flow through `recover`.
     func currentTokens() async throws -> TokenSet? {
-        if let pending { return try await pending.value.tokens }
+        if pending != nil { return tokens }
         if tokens == nil, let key = context?.key ?? configuredKey {
             tokens = try loadStored(key)
         }

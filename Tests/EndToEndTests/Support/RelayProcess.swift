@@ -11,8 +11,8 @@ final class RelayProcess: Sendable {
 
     private let process: Process
     private let input: FileHandle
-    private let stdoutLines = Mutex<[String]>([])
-    private let stderrText = Mutex<String>("")
+    private let stdoutLines = Locked<[String]>([])
+    private let stderrText = Locked<String>("")
     private let nextID = Mutex<Int64>(1)
 
     /// Starts the relay with exactly the given environment (nothing inherited but PATH and HOME).
@@ -173,5 +173,16 @@ enum TestPaths {
             return URL(fileURLWithPath: override)
         }
         return packageRoot.appendingPathComponent(".build/debug/oauth-relay")
+    }
+}
+
+/// A mutex-protected value that closures can share by reference.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        mutex.withLock { body(&$0) }
     }
 }
