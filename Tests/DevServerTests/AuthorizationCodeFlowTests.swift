@@ -140,7 +140,8 @@ struct AuthorizationCodeFlowTests {
     @Test("token errors are RFC 6749 §5.2 JSON",
           arguments: [[("grant_type", "password"), ("client_id", "oauth-relay")],
                       [("client_id", "oauth-relay")],
-                      [("grant_type", "authorization_code"), ("grant_type", "refresh_token"), ("client_id", "oauth-relay")]])
+                      [("grant_type", "authorization_code"), ("grant_type", "refresh_token"),
+                       ("client_id", "oauth-relay")]])
     func tokenRequestErrors(form: [(String, String)]) async throws {
         let fixture = try DevServerFixture()
         let response = try await fixture.http.post(fixture.base + "/token", form: form)

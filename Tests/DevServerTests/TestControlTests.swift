@@ -43,7 +43,8 @@ struct TestControlTests {
         _ = try await fixture.http.post(fixture.base + "/_test/token-lifetime?seconds=42", form: [])
         #expect(try await fixture.signIn()["expires_in"] as? Int == 42)
         _ = try await fixture.http.post(fixture.base + "/_test/consent?decision=deny", form: [])
-        let response = try await fixture.http.get(fixture.authorizeURL(challenge: try DevServerFixture.pkce().challenge))
+        let url = fixture.authorizeURL(challenge: try DevServerFixture.pkce().challenge)
+        let response = try await fixture.http.get(url)
         #expect(response.redirectParameters["error"] == "access_denied")
     }
 
