@@ -54,7 +54,8 @@ struct CommandLineOptions {
             case "--metadata-variant":
                 let text = try value()
                 guard let variant = MetadataVariant(rawValue: text) else {
-                    throw UsageError(description: "unknown metadata variant \(text); use one of \(MetadataVariantNames.all)")
+                    throw UsageError(
+                        description: "unknown metadata variant \(text); use one of \(MetadataVariantNames.all)")
                 }
                 configuration.metadataVariant = variant
             case "--test-controls": configuration.testControls = true
@@ -82,7 +83,8 @@ struct CommandLineOptions {
             throw UsageError(description: "--roles backend needs the expected issuer: set AUTH_SERVER_URL or --issuer")
         }
         if backendOnly && environment["JWT_SECRET"] == nil {
-            throw UsageError(description: "--roles backend needs JWT_SECRET, the key the authorization server signs with")
+            throw UsageError(
+                description: "--roles backend needs JWT_SECRET, the key the authorization server signs with")
         }
     }
 

@@ -34,14 +34,17 @@ public struct JWTVerifier: Sendable {
     public func verify(_ token: String, now: Date = Date()) throws(JWTError) -> JWTClaims {
         guard token.utf8.count <= Self.maxTokenLength else { throw JWTError(.malformed) }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else { throw JWTError(.malformed) }
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { throw JWTError(.malformed) }
 
         guard let headerBytes = Base64URL.decode(parts[0]),
             let header = JSONValue.parseObject(headerBytes)
         else { throw JWTError(.malformed) }
         try checkHeader(header)
 
-        guard let signature = Base64URL.decode(parts[2]) else { throw JWTError(.malformed) }
+        // Checked after the header so an unsigned `alg: none` token is reported as such.
+        guard let signature = Base64URL.decode(parts[2]), !signature.isEmpty else {
+            throw JWTError(.invalidSignature)
+        }
         let signingInput = token[..<parts[2].startIndex].dropLast()  // "header.payload"
         let expected: [UInt8]
         do {

@@ -1,3 +1,4 @@
+import Foundation
 import MicroHTTP
 
 /// The sign-in and consent page. Its form is a stable contract: scripts and tests submit it
@@ -21,6 +22,23 @@ enum ConsentPage {
             </form>
             <p class="muted">Development authorization server — no password is checked.</p>
             """
-        return .html(200, HTMLPage.render(title: "Sign in to oauth-relay-dev", body: body))
+        var response = HTTPResponse.html(200, HTMLPage.render(title: "Sign in to oauth-relay-dev", body: body))
+        // Browsers apply form-action to the redirect after the POST too, so the client's
+        // redirect origin must be allowed or the approved sign-in would never arrive.
+        let policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+            + "form-action 'self' \(redirectOrigin(request.redirectURI))"
+        response.headers = response.headers.map { header in
+            header.name == "Content-Security-Policy" ? (header.name, policy) : header
+        }
+        return response
+    }
+
+    /// `scheme://host:port` of a validated loopback redirect URI.
+    private static func redirectOrigin(_ uri: String) -> String {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme,
+            let host = components.host
+        else { return "" }
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(scheme)://\(bracketed)" + (components.port.map { ":\($0)" } ?? "")
     }
 }

@@ -59,7 +59,9 @@ struct BearerAuthenticator {
     private func challenge(_ parameters: [(String, String)]) -> String {
         let all = [("realm", "oauth-relay-dev")] + parameters + [("resource_metadata", context.resourceMetadataURL)]
         let rendered = all.map { name, value in
-            "\(name)=\"\(value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+            let quoted = value.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            return "\(name)=\"\(quoted)\""
         }
         return "Bearer " + rendered.joined(separator: ", ")
     }
