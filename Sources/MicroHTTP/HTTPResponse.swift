@@ -17,7 +17,7 @@ public struct HTTPResponse: Sendable {
         _ status: Int, _ object: Any, headers: [(name: String, value: String)] = []
     ) -> HTTPResponse {
         let data =
-            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data("{}".utf8)
         return HTTPResponse(
             status: status,
