@@ -50,7 +50,8 @@ let package = Package(
             name: "DevServerTests", dependencies: ["DevServer", "JSONWebToken"],
             swiftSettings: strict),
         .testTarget(
-            name: "TokenStoresTests", dependencies: ["TokenStores"], swiftSettings: strict),
+            name: "TokenStoresTests", dependencies: ["TokenStores", "RelayCrypto"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "OAuthRelayTests", dependencies: ["OAuthRelay", "DevServer"],
             swiftSettings: strict),
