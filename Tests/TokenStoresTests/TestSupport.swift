@@ -19,7 +19,8 @@ struct TemporaryDirectory {
 }
 
 enum Samples {
-    static let key = TokenKey(issuer: "https://as.example.test", clientID: "client-1", resource: "https://api.example.test")
+    static let key = TokenKey(
+        issuer: "https://as.example.test", clientID: "client-1", resource: "https://api.example.test")
     static let otherKey = TokenKey(issuer: "https://as.example.test/tenant-a", clientID: "client 2", resource: "")
 
     static func tokens(_ access: String = "access-\(UUID().uuidString)") -> TokenSet {

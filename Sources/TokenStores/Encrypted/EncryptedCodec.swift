@@ -73,10 +73,12 @@ final class EncryptedCodec: FileCodec {
         case (.scrypt, .passphrase), (.none, .key): return
         case (.scrypt, .key):
             throw TokenStoreError(
-                .misconfigured, "\(path) is encrypted with a passphrase, but a key file is configured (\(secret.source))")
+                .misconfigured,
+                "\(path) is encrypted with a passphrase, but a key file is configured (\(secret.source))")
         case (.none, .passphrase):
             throw TokenStoreError(
-                .misconfigured, "\(path) is encrypted with a key file, but a passphrase is configured (\(secret.source))")
+                .misconfigured,
+                "\(path) is encrypted with a key file, but a passphrase is configured (\(secret.source))")
         }
     }
 

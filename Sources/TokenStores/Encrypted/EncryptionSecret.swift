@@ -17,7 +17,8 @@ public struct EncryptionSecret: Sendable, CustomStringConvertible {
     /// A passphrase; an empty one is refused rather than treated as "not set" (CASES 19).
     public init(passphrase: [UInt8], source: String) throws {
         guard !passphrase.isEmpty else {
-            throw TokenStoreError(.noPassphrase, "the passphrase from \(source) is empty; an empty passphrase is refused")
+            throw TokenStoreError(
+                .noPassphrase, "the passphrase from \(source) is empty; an empty passphrase is refused")
         }
         material = .passphrase(passphrase)
         self.source = source

@@ -35,7 +35,8 @@ final class KeyringSession: @unchecked Sendable {
         }
         self.connection = connection
         let timeoutMS = Int32(min(deadline.seconds * 1000, Double(Int32.max)))
-        let available = relay_name_available(connection, "org.freedesktop.secrets", timeoutMS, deadline.cancellable, &error)
+        let available = relay_name_available(
+            connection, "org.freedesktop.secrets", timeoutMS, deadline.cancellable, &error)
         if let error {
             defer { g_error_free(error) }
             throw KeyringCall.mapped(error, operation: "look for a Secret Service provider", deadline: deadline)
