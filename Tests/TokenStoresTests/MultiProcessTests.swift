@@ -62,9 +62,15 @@ struct MultiProcessTests {
         defer { directory.remove() }
         let environment = StressHelper.environment(backend, directory: directory.path)
         let key = TokenKey(issuer: "https://stress.example.test", clientID: "churn", resource: "")
-        for delay in [150_000, 230_000, 310_000] as [UInt32] {
+        for delay in [50_000, 130_000, 210_000] as [UInt32] {
             let writer = StressHelper.process(["forever"], environment: environment)
             try writer.run()
+            // Wait for the first complete write (scrypt and start-up can be slow on a busy machine).
+            let file = "\(directory.path)/config/oauth-relay/" + (backend == "plaintext" ? "tokens.json" : "tokens.enc")
+            let started = Date()
+            while !FileManager.default.fileExists(atPath: file), Date().timeIntervalSince(started) < 20 {
+                usleep(10_000)
+            }
             usleep(delay)
             kill(writer.processIdentifier, SIGKILL)
             writer.waitUntilExit()
