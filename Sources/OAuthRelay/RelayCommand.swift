@@ -18,6 +18,10 @@ public enum RelayCommand {
                 return usageError("unexpected argument \(extra)")
             }
             return await RelayService.serve(settings: settings)
+        case "store":
+            return StoreCommand.run(
+                arguments: Array(rest.dropFirst()), environment: settings,
+                output: { print($0) }, errorOutput: { Logger.standardError($0 + "\n") })
         case "-h", "--help", "help":
             Logger.standardError(helpText)
             return 0
@@ -40,6 +44,8 @@ public enum RelayCommand {
 
             Usage:
               oauth-relay [serve] [--setting value ...]   run the MCP server on stdin/stdout
+              oauth-relay store list                      show stored sign-ins (never a secret)
+              oauth-relay store migrate --to BACKEND      move every entry to another store
               oauth-relay --help | --version
 
             Settings (environment variable, or the flag of the same name):
