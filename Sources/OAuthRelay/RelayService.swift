@@ -32,14 +32,30 @@ public enum RelayService {
             return 2
         }
 
+        let backendProtocol: BackendProtocol
+        do {
+            backendProtocol = try BackendProtocol(settings: settings, backendURL: configuration.backendURL)
+        } catch {
+            Logger.standardError("oauth-relay: \(error)\n")
+            return 2
+        }
+
         let http = HTTPClient(timeout: configuration.httpTimeout)
         let authorizer = Authorizer(configuration: configuration, store: store, http: http, logger: logger)
-        let relay = ToolRelay(
-            backend: RESTBackend(baseURL: configuration.backendURL, http: http),
-            authorizer: authorizer, logger: logger)
-        let session = StdioSession(
-            server: MCPServer(relay: relay, logger: logger), writer: MessageWriter(fd: protocolFD),
-            logger: logger)
+        let session: any HostSession
+        switch backendProtocol {
+        case .rest:
+            let relay = ToolRelay(
+                backend: RESTBackend(baseURL: configuration.backendURL, http: http),
+                authorizer: authorizer, logger: logger)
+            session = StdioSession(
+                server: MCPServer(relay: relay, logger: logger), writer: MessageWriter(fd: protocolFD),
+                logger: logger)
+        case .mcp:
+            session = ProxySession.make(
+                configuration: configuration, authorizer: authorizer, writer: MessageWriter(fd: protocolFD),
+                logger: logger)
+        }
 
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { signal in
             logger.info("received signal \(signal); shutting down")
@@ -48,7 +64,9 @@ public enum RelayService {
             exit(0)
         }
         defer { signals.cancel() }
-        logger.debug("serving MCP on stdio", ["relay.backend": configuration.backendURL.absoluteString])
+        logger.debug("serving MCP on stdio", [
+            "relay.backend": configuration.backendURL.absoluteString, "relay.protocol": backendProtocol.rawValue,
+        ])
         await session.run(inputFD: 0)
         return 0
     }

@@ -4,6 +4,7 @@ public enum Settings {
     /// Every setting the relay reads, with a one-line description for `--help`.
     public static let known: [(name: String, help: String)] = [
         ("RELAY_BACKEND_URL", "base URL of the backend (required)"),
+        ("RELAY_BACKEND_PROTOCOL", "mcp (Streamable HTTP) or rest (default: mcp when the backend URL has a path)"),
         ("RELAY_AUTH_SERVER_URL", "issuer URL of the authorization server (default: discovered from the backend)"),
         ("RELAY_CLIENT_ID", "pre-registered client id (default: dynamic registration)"),
         ("RELAY_SCOPES", "space-separated scopes to request (default: none, the server decides)"),

@@ -79,7 +79,7 @@ final class HTTPClient: Sendable {
         }
     }
 
-    private static func kind(of error: URLError) -> HTTPClientError.Kind {
+    static func kind(of error: URLError) -> HTTPClientError.Kind {
         switch error.code {
         case .timedOut: .timedOut
         case .cancelled: .cancelled

@@ -1,0 +1,140 @@
+import Foundation
+import Synchronization
+
+/// Proxy mode: every message from the host (stdio) is POSTed to the upstream MCP server, and
+/// every message the server sends back — in JSON or SSE answers and on its GET stream — is
+/// written to the host. Ids pass through unchanged.
+final class ProxySession: Sendable {
+    /// How long in-flight requests may still finish after input ends.
+    static let drainTimeout: Duration = .milliseconds(1500)
+
+    private let upstream: UpstreamSession
+    private let writer: MessageWriter
+    private let logger: Logger
+    private let inFlight = Mutex<[JSONValue: Task<Void, Never>]>([:])
+    private let listener: ServerStreamListener
+
+    init(upstream: UpstreamSession, writer: MessageWriter, logger: Logger) {
+        self.upstream = upstream
+        self.writer = writer
+        self.logger = logger
+        listener = ServerStreamListener(upstream: upstream, writer: writer, logger: logger)
+    }
+
+    /// Serves until stdin ends, then lets in-flight requests finish and ends the upstream session.
+    func run(inputFD: Int32) async {
+        for await line in LineReader.lines(fd: inputFD, maxLineBytes: StdioSession.maxLineBytes) {
+            switch line {
+            case .tooLong:
+                writer.send(JSONRPC.error(id: .null, code: JSONRPCErrorCode.parseError,
+                                          message: "message longer than \(StdioSession.maxLineBytes) bytes"))
+            case .message(let bytes):
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                dispatch(bytes)
+            }
+        }
+        logger.debug("end of input; finishing in-flight requests")
+        await drain()
+        listener.stop()
+        await upstream.terminate()
+    }
+
+    /// Cancels everything in flight (SIGTERM).
+    func cancelAll() {
+        inFlight.withLock { $0.values }.forEach { $0.cancel() }
+        listener.stop()
+    }
+
+    private func dispatch(_ bytes: [UInt8]) {
+        let body = Data(bytes)
+        guard let message = try? JSONCoding.decode(JSONValue.self, from: body), message.objectValue != nil,
+            message["jsonrpc"] == "2.0"
+        else {
+            answerInvalid(bytes)
+            return
+        }
+        let method = message["method"]?.stringValue
+        switch (message["id"], method) {
+        case (let id?, let method?) where id != .null:
+            start(id: id, method: method, params: message["params"], body: body)
+        case (nil, let method?):
+            notify(method: method, params: message["params"], body: body)
+        case (.some, nil) where message["result"] != nil || message["error"] != nil:
+            forward(body, what: "response")
+        default:
+            answerInvalid(bytes)
+        }
+    }
+
+    /// Local answers for lines that are not JSON-RPC, exactly as in REST mode.
+    private func answerInvalid(_ bytes: [UInt8]) {
+        switch IncomingMessage(line: bytes) {
+        case .unparseable:
+            writer.send(JSONRPC.error(
+                id: .null, code: JSONRPCErrorCode.parseError, message: "parse error: not valid JSON"))
+        case .invalid(let id, let reason):
+            writer.send(JSONRPC.error(
+                id: id, code: JSONRPCErrorCode.invalidRequest, message: "invalid request: \(reason)"))
+        default:
+            writer.send(JSONRPC.error(id: .null, code: JSONRPCErrorCode.invalidRequest, message: "invalid request"))
+        }
+    }
+
+    private func start(id: JSONValue, method: String, params: JSONValue?, body: Data) {
+        let exchange = RequestExchange(
+            id: id, method: method, upstream: upstream, writer: writer, logger: logger)
+        inFlight.withLock { tasks in
+            if tasks[id] != nil { logger.warning("the host reused request id \(id) while it is in flight") }
+            tasks[id] = Task {
+                await exchange.run(body: body, params: params)
+                inFlight.withLock { tasks in
+                    if tasks[id] != nil, !Task.isCancelled { tasks.removeValue(forKey: id) }
+                }
+            }
+        }
+    }
+
+    private func notify(method: String, params: JSONValue?, body: Data) {
+        if method == "notifications/cancelled", let id = params?["requestId"] {
+            // Abort our HTTP request at once; the server hears of it through the notification.
+            inFlight.withLock { $0.removeValue(forKey: id) }?.cancel()
+        }
+        let opensStream = method == "notifications/initialized"
+        forward(body, what: method) { [listener] in
+            if opensStream { listener.start() }
+        }
+    }
+
+    /// POSTs a notification or a response; the server answers 202 and nothing else.
+    private func forward(_ body: Data, what: String, then: (@Sendable () -> Void)? = nil) {
+        Task {
+            await self.deliver(body, what: what)
+            then?()
+        }
+    }
+
+    private func deliver(_ body: Data, what: String) async {
+        do {
+            let reply = try await upstream.send(body, method: nil, params: nil)
+            switch reply {
+            case .refused(let status, _, _):
+                logger.warning("the MCP server refused a \(what) with HTTP \(status)")
+            case .messages(let stream, _):
+                for try await item in stream where item.message != .null { writer.send(item.message) }
+            case .accepted:
+                break
+            }
+        } catch {
+            logger.warning("could not forward a \(what) to the MCP server: \(error)")
+        }
+    }
+
+    private func drain() async {
+        let deadline = ContinuousClock.now + Self.drainTimeout
+        while ContinuousClock.now < deadline {
+            if inFlight.withLock({ $0.isEmpty }) { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        cancelAll()
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Synchronization
+
+/// The server's own message stream (GET with `Accept: text/event-stream`): opened once the host
+/// has initialized, every message written to the host, and resumed with `Last-Event-ID` after a
+/// drop. A server that offers no stream (405) is left alone.
+final class ServerStreamListener: Sendable {
+    /// Consecutive failures after which the relay stops reconnecting.
+    static let maxFailures = 5
+
+    private let upstream: UpstreamSession
+    private let writer: MessageWriter
+    private let logger: Logger
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(upstream: UpstreamSession, writer: MessageWriter, logger: Logger) {
+        self.upstream = upstream
+        self.writer = writer
+        self.logger = logger
+    }
+
+    /// Opens the stream unless it is open already.
+    func start() {
+        task.withLock { current in
+            if current == nil { current = Task { await self.listen() } }
+        }
+    }
+
+    func stop() {
+        task.withLock { $0?.cancel() }
+    }
+
+    private func listen() async {
+        var lastEventID: String?
+        var delay = Duration.seconds(1)
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                guard let stream = try await upstream.listen(lastEventID: lastEventID) else {
+                    logger.debug("the MCP server offers no message stream of its own")
+                    return
+                }
+                logger.debug("server message stream open", ["mcp.resumed": lastEventID == nil ? "no" : "yes"])
+                failures = 0
+                for try await item in stream {
+                    if let id = item.eventID { lastEventID = id }
+                    if let retry = item.retry { delay = .milliseconds(retry) }
+                    if item.message != .null { writer.send(item.message) }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                failures += 1
+                logger.debug("server message stream failed: \(error)")
+                if failures >= Self.maxFailures {
+                    logger.warning("giving up on the MCP server's message stream: \(error)")
+                    return
+                }
+            }
+            if Task.isCancelled { return }
+            try? await Task.sleep(for: delay * max(1, failures))
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What the upstream sent back for one POST or GET.
+enum UpstreamReply: Sendable {
+    /// 202 Accepted: a notification or response was taken, nothing comes back.
+    case accepted
+    /// JSON-RPC messages, from a JSON body or an SSE stream, as they arrive; and the
+    /// `Mcp-Session-Id` the response carried.
+    case messages(AsyncThrowingStream<UpstreamMessage, any Error>, sessionID: String?)
+    /// Any other answer: the status, headers and (the start of) the body.
+    case refused(status: Int, headers: [String: String], body: Data)
+}
+
+/// One JSON-RPC message from the upstream, with the SSE event id that carried it, if any.
+struct UpstreamMessage: Sendable {
+    var message: JSONValue
+    var eventID: String?
+    var retry: Int?
+}
+
+/// The MCP Streamable HTTP transport, client side: builds the POST, GET and DELETE requests for
+/// one endpoint and turns responses into JSON-RPC messages. Holds no session state.
+struct StreamableHTTPTransport: Sendable {
+    let endpoint: URL
+    let http: StreamingHTTPClient
+
+    /// The headers every request carries.
+    struct Context: Sendable {
+        var sessionID: String?
+        var protocolVersion: String?
+        var token: TokenSet?
+    }
+
+    /// POSTs one message (its exact bytes) and returns the reply as soon as its head arrives.
+    func post(_ body: Data, context: Context) async throws -> UpstreamReply {
+        var request = makeRequest(method: "POST", context: context)
+        request.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        return try await reply(to: request, timeout: nil)
+    }
+
+    /// Opens the server's message stream (GET), resuming after `lastEventID` when given.
+    func listen(context: Context, lastEventID: String?) async throws -> UpstreamReply {
+        var request = makeRequest(method: "GET", context: context)
+        request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
+        if let lastEventID { request.setValue(lastEventID, forHTTPHeaderField: "Last-Event-ID") }
+        // An idle stream is normal here: allow a long quiet time, then reconnect.
+        return try await reply(to: request, timeout: max(http.timeout, 300))
+    }
+
+    /// Ends the session (DELETE). Failures are not interesting: the server may not support it.
+    func terminate(context: Context) async {
+        let request = makeRequest(method: "DELETE", context: context)
+        if let response = try? await http.open(request, timeout: min(http.timeout, 2)) {
+            _ = try? await response.collect(limit: 4096)
+        }
+    }
+
+    private func makeRequest(method: String, context: Context) -> URLRequest {
+        var request = URLRequest(url: endpoint)
+        request.httpMethod = method
+        if let sessionID = context.sessionID { request.setValue(sessionID, forHTTPHeaderField: "Mcp-Session-Id") }
+        if let version = context.protocolVersion {
+            request.setValue(version, forHTTPHeaderField: "MCP-Protocol-Version")
+        }
+        if let token = context.token {
+            request.setValue("Bearer \(token.accessToken)", forHTTPHeaderField: "Authorization")
+        }
+        return request
+    }
+
+    private func reply(to request: URLRequest, timeout: TimeInterval?) async throws -> UpstreamReply {
+        let response: StreamingResponse
+        do {
+            response = try await http.open(request, timeout: timeout)
+        } catch let error as HTTPClientError {
+            if error.kind == .cancelled { throw CancellationError() }
+            throw UpstreamError.transport(error)
+        }
+        let mediaType = response.header("Content-Type")?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        switch (response.status, mediaType) {
+        case (202, _), (204, _):
+            return .accepted
+        case (200, "text/event-stream"):
+            return .messages(Self.events(response.body), sessionID: response.header("Mcp-Session-Id"))
+        case (200, "application/json"):
+            let body = try await Self.collect(response)
+            return .messages(Self.messages(inJSON: body), sessionID: response.header("Mcp-Session-Id"))
+        default:
+            return .refused(status: response.status, headers: response.headers,
+                            body: (try? await response.collect(limit: 64 << 10)) ?? Data())
+        }
+    }
+
+    private static func collect(_ response: StreamingResponse) async throws -> Data {
+        do {
+            return try await response.collect()
+        } catch let error as HTTPClientError {
+            throw UpstreamError.transport(error)
+        }
+    }
+
+    /// A JSON body: one message, or a batch (older protocol versions).
+    static func messages(inJSON body: Data) -> AsyncThrowingStream<UpstreamMessage, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<UpstreamMessage, any Error>.makeStream()
+        switch try? JSONCoding.decode(JSONValue.self, from: body) {
+        case .array(let batch)?:
+            batch.forEach { continuation.yield(UpstreamMessage(message: $0)) }
+            continuation.finish()
+        case let message? where message.objectValue != nil:
+            continuation.yield(UpstreamMessage(message: message))
+            continuation.finish()
+        default:
+            continuation.finish(throwing: UpstreamError("the MCP server's JSON answer is not a JSON-RPC message"))
+        }
+        return stream
+    }
+
+    /// An SSE body: each event's data is one JSON-RPC message; events without data are skipped.
+    static func events(_ body: AsyncThrowingStream<Data, any Error>)
+        -> AsyncThrowingStream<UpstreamMessage, any Error>
+    {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                var parser = SSEParser()
+                do {
+                    for try await chunk in body {
+                        for event in parser.feed(chunk) where event.type == "message" {
+                            guard !event.data.isEmpty else {
+                                continuation.yield(
+                                    UpstreamMessage(message: .null, eventID: event.id, retry: event.retry))
+                                continue
+                            }
+                            guard let message = try? JSONCoding.decode(JSONValue.self, from: Data(event.data.utf8))
+                            else { continue }
+                            continuation.yield(UpstreamMessage(message: message, eventID: event.id, retry: event.retry))
+                        }
+                    }
+                    continuation.finish()
+                } catch let error as HTTPClientError {
+                    continuation.finish(throwing: UpstreamError.transport(error))
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
