@@ -28,7 +28,7 @@ struct ClientSetup: Sendable {
             }
             if configuration.settings["RELAY_RESOURCE"] == nil { resource = protected.resource }
             resourceScopes = protected.scopesSupported
-            issuer = protected.authorizationServer
+            issuer = Self.withoutRootSlash(protected.authorizationServer)
             logger.info("authorization server discovered from the backend", ["oauth.issuer": issuer.absoluteString])
         }
         let metadata = try await discovery.authorizationServerMetadata(issuer: issuer)
@@ -67,6 +67,16 @@ struct ClientSetup: Sendable {
             logger.warning("the client registration could not be stored; the next start registers again: \(error)")
         }
         return registration.clientID
+    }
+
+    /// `https://as.example/` names the same issuer as `https://as.example` (RFC 3986 §6.2.3: an
+    /// empty http(s) path is "/"). Servers whose URL type always adds the slash (pydantic's, as in
+    /// the MCP Python SDK) publish the first form while their metadata says the second.
+    static func withoutRootSlash(_ url: URL) -> URL {
+        guard url.path == "/", url.query == nil, url.fragment == nil else { return url }
+        var text = url.absoluteString
+        text.removeLast()
+        return URL(string: text) ?? url
     }
 
     private static func trimmed(_ text: String) -> String {

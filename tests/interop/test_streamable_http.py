@@ -1,0 +1,126 @@
+"""Interop, proxy mode: the official MCP Python SDK's stdio client talks through the real
+oauth-relay binary to a FastMCP Streamable HTTP server protected by bearer tokens from the dev
+server — discovery from the 401, registration, sign-in, then everything MCP offers."""
+import asyncio
+
+import pytest
+
+from mcp import ClientSession, types
+from mcp.client.stdio import stdio_client
+
+from conftest import BIN
+from upstream import Upstream
+
+
+@pytest.fixture(params=["sse", "json"])
+def upstream(request):
+    server = Upstream(BIN, json_response=request.param == "json")
+    server.mode = request.param
+    yield server
+    server.stop()
+
+
+class Recorder:
+    def __init__(self):
+        self.progress = []
+        self.logs = []
+        self.notifications = []
+        self.elicitations = []
+
+    async def on_progress(self, progress, total, message):
+        self.progress.append((progress, total, message))
+
+    async def on_log(self, params):
+        self.logs.append(params.data)
+
+    async def on_message(self, message):
+        if isinstance(message, types.ServerNotification):
+            self.notifications.append(message.root.method)
+
+    async def on_elicit(self, context, params):
+        self.elicitations.append(params.message)
+        return types.ElicitResult(action="accept", content={"name": "Ada"})
+
+
+async def exercise(parameters, recorder, streaming):
+    async with stdio_client(parameters) as (read, write):
+        async with ClientSession(read, write, elicitation_callback=recorder.on_elicit,
+                                 logging_callback=recorder.on_log,
+                                 message_handler=recorder.on_message) as session:
+            results = {"initialize": await session.initialize()}
+            results["tools"] = await session.list_tools()
+            results["echo"] = await session.call_tool("echo", {"message": "through the relay"})
+            results["whoami"] = await session.call_tool("whoami", {})
+            results["count"] = await session.call_tool("count", {"to": 3},
+                                                       progress_callback=recorder.on_progress)
+            if streaming:
+                # In JSON mode the SDK's server drops every message but the response (progress,
+                # logs, and the elicitation request), so a tool that elicits cannot finish there.
+                results["greet"] = await session.call_tool("greet", {})
+            results["resources"] = await session.list_resources()
+            results["templates"] = await session.list_resource_templates()
+            results["readme"] = await session.read_resource("notes://readme")
+            results["note"] = await session.read_resource("notes://swift")
+            results["prompts"] = await session.list_prompts()
+            results["prompt"] = await session.get_prompt("review", {"code": "x = 1"})
+            results["added"] = await session.call_tool("add_tool", {"name": "late_tool"})
+            for _ in range(50):
+                if "notifications/tools/list_changed" in recorder.notifications:
+                    break
+                await asyncio.sleep(0.05)
+            results["tools_after"] = await session.list_tools()
+            await session.send_ping()
+            return results
+
+
+def text(result):
+    return result.content[0].text
+
+
+def test_everything_works_through_the_relay(upstream, relay_binary):
+    recorder = Recorder()
+    streaming = upstream.mode == "sse"
+    results = asyncio.run(exercise(upstream.relay_parameters(relay_binary), recorder, streaming))
+
+    assert results["initialize"].serverInfo.name == "interop-fastmcp"
+    names = {tool.name for tool in results["tools"].tools}
+    assert {"echo", "whoami", "count", "greet", "add_tool"} <= names
+    assert text(results["echo"]) == "echo: through the relay"
+    assert text(results["whoami"]) == "subject: sdk-user"
+    assert text(results["count"]) == "counted to 3"
+    if streaming:
+        assert [step[0] for step in recorder.progress] == [1, 2, 3]
+        assert recorder.logs == ["counted 1", "counted 2", "counted 3"]
+        assert recorder.elicitations == ["What is your name?"]
+        assert text(results["greet"]) == "hello, Ada"
+    assert "notes://readme" in {str(resource.uri) for resource in results["resources"].resources}
+    assert results["templates"].resourceTemplates[0].uriTemplate == "notes://{topic}"
+    assert results["readme"].contents[0].text == "read me"
+    assert results["note"].contents[0].text == "note about swift"
+    assert [prompt.name for prompt in results["prompts"].prompts] == ["review"]
+    assert "x = 1" in results["prompt"].messages[0].content.text
+    assert "notifications/tools/list_changed" in recorder.notifications
+    assert "late_tool" in {tool.name for tool in results["tools_after"].tools}
+
+
+async def call_elicit_in_json_mode(parameters):
+    async with stdio_client(parameters) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            try:
+                await session.call_tool("greet", {})
+            except Exception as error:  # McpError carries the relay's message
+                return str(error)
+            return "no error"
+
+
+def test_an_upstream_that_never_answers_gives_a_clear_error_not_a_hang(relay_binary):
+    """The SDK's JSON mode swallows the elicitation request, so the call never completes upstream;
+    the relay gives up after RELAY_HTTP_TIMEOUT with a message that names the setting."""
+    server = Upstream(BIN, json_response=True)
+    try:
+        parameters = server.relay_parameters(relay_binary, RELAY_HTTP_TIMEOUT="2")
+        message = asyncio.run(asyncio.wait_for(call_elicit_in_json_mode(parameters), 30))
+    finally:
+        server.stop()
+    assert "RELAY_HTTP_TIMEOUT" in message
