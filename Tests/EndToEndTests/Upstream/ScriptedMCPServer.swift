@@ -1,0 +1,110 @@
+import Foundation
+import MicroHTTP
+import Synchronization
+@testable import OAuthRelay
+
+/// A scripted Streamable HTTP MCP endpoint at `/mcp` for proxy-mode tests: sessions, and a
+/// behaviour per test (expire sessions, answer HTML or 500, hang, stream several messages).
+final class ScriptedMCPServer: Sendable {
+    enum Behaviour: Sendable {
+        case normal
+        case html
+        case serverError
+        case hang(seconds: Double)
+    }
+
+    struct State {
+        var behaviour = Behaviour.normal
+        var sessions: Set<String> = []
+        var issued = 0
+        /// Every JSON-RPC message POSTed, in order, with the session id it carried.
+        var received: [(message: JSONValue, session: String?)] = []
+        var deleted: [String] = []
+    }
+
+    let state = Locked(State())
+    private let server = Mutex<HTTPServer?>(nil)
+    let url: String
+
+    init() throws {
+        let state = self.state
+        let http = try HTTPServer { request in Self.handle(request, state) }
+        url = http.baseURL + "/mcp"
+        server.withLock { $0 = http }
+    }
+
+    deinit { server.withLock { $0?.stop() } }
+
+    /// Forgets every session, as a restarted server would.
+    func forgetSessions() { state.withLock { $0.sessions.removeAll() } }
+
+    func set(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
+
+    var received: [(message: JSONValue, session: String?)] { state.withLock { $0.received } }
+
+    private static func handle(_ request: HTTPRequest, _ state: Locked<State>) -> HTTPResponse {
+        guard request.path == "/mcp" else { return .text(404, "not found") }
+        let session = request.header("Mcp-Session-Id")
+        switch request.method {
+        case "DELETE":
+            state.withLock { $0.deleted.append(session ?? "") }
+            return HTTPResponse(status: 200)
+        case "GET":
+            return HTTPResponse(status: 405)
+        default:
+            break
+        }
+        guard let message = try? JSONCoding.decode(JSONValue.self, from: Data(request.body)) else {
+            return .text(400, "not JSON")
+        }
+        let method = message["method"]?.stringValue
+        let (behaviour, known) = state.withLock { state in
+            state.received.append((message, session))
+            return (state.behaviour, session.map { state.sessions.contains($0) } ?? false)
+        }
+        switch behaviour {
+        case .html: return .html(200, "<html><body>Sign in to continue</body></html>")
+        case .serverError: return .text(502, "bad gateway")
+        case .hang(let seconds) where method == "tools/call": Thread.sleep(forTimeInterval: seconds)
+        default: break
+        }
+        if method == "initialize" {
+            let id = state.withLock { state -> String in
+                state.issued += 1
+                state.sessions.insert("session-\(state.issued)")
+                return "session-\(state.issued)"
+            }
+            let result: JSONValue = [
+                "protocolVersion": "2025-06-18", "capabilities": ["tools": [:]],
+                "serverInfo": ["name": "scripted", "version": "1"],
+            ]
+            var response = json(JSONRPC.result(id: message["id"] ?? .null, result))
+            response.headers.append(("Mcp-Session-Id", id))
+            return response
+        }
+        guard known else { return .text(404, "unknown session") }
+        guard let id = message["id"], method != nil else { return HTTPResponse(status: 202) }
+        switch method {
+        case "tools/call":
+            // An SSE answer: a progress notification first, then the result, with CRLF lines.
+            let note: JSONValue = ["jsonrpc": "2.0", "method": "notifications/message",
+                                   "params": ["level": "info", "data": "working"]]
+            let result = JSONRPC.result(id: id, ["content": [["type": "text", "text": "done"]]])
+            let body = try? "id: 1\r\ndata: \(encoded(note))\r\n\r\n: comment\r\n"
+                + "id: 2\r\ndata: \(encoded(result))\r\n\r\n"
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream")],
+                                body: Array((body ?? "").utf8))
+        default:
+            return json(JSONRPC.result(id: id, ["tools": [], "session": .string(session ?? "")]))
+        }
+    }
+
+    private static func encoded(_ value: JSONValue) throws -> String {
+        String(decoding: try JSONCoding.encode(value), as: UTF8.self)
+    }
+
+    private static func json(_ value: JSONValue) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
+                     body: Array((try? JSONCoding.encode(value)) ?? Data()))
+    }
+}

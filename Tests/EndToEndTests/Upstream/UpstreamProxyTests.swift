@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import OAuthRelay
+
+@Suite("Upstream proxy: the real binary in front of a scripted Streamable HTTP server")
+struct UpstreamProxyTests {
+    private func relay(_ server: ScriptedMCPServer, _ extra: [String: String] = [:]) throws
+        -> RelayProcess
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-up-\(UUID())")
+        var environment = [
+            "RELAY_BACKEND_URL": server.url,
+            "RELAY_AUTH_SERVER_URL": "http://127.0.0.1:9",
+            "RELAY_TOKEN_STORE": "plaintext",
+            "RELAY_TOKEN_PATH": directory.appendingPathComponent("tokens.json").path,
+            "RELAY_BROWSER": "none",
+            "RELAY_LOG_LEVEL": "debug",
+        ]
+        environment.merge(extra) { _, new in new }
+        return try RelayProcess(environment: environment)
+    }
+
+    @Test("initialize passes through, and the session id rides on every later request")
+    func passThrough() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        let initialized = try await relay.initialize()
+        #expect(initialized["result"]?["serverInfo"]?["name"] == "scripted")
+        let listed = try await relay.request("tools/list")
+        #expect(listed["result"]?["session"] == "session-1")
+        let first = try #require(server.received.first)
+        #expect(first.message["params"]?["clientInfo"]?["name"] == "e2e")
+        _ = try await relay.finish()
+        #expect(server.state.withLock { $0.deleted } == ["session-1"])
+    }
+
+    @Test("an SSE answer: every message reaches the host, the notification before the result")
+    func sseAnswer() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        let result = try await relay.callTool("work")
+        #expect(result["content"]?.arrayValue?.first?["text"] == "done")
+        let lines = relay.stdout
+        let note = try #require(lines.firstIndex { $0.contains("notifications/message") })
+        let answer = try #require(lines.firstIndex { $0.contains("\"done\"") })
+        #expect(note < answer)
+    }
+
+    @Test("a 404 for an expired session: initialize again with the host's parameters, retry once")
+    func sessionExpiry() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        server.forgetSessions()
+        let listed = try await relay.request("tools/list")
+        #expect(listed["result"]?["session"] == "session-2")
+        let initializes = server.received.filter { $0.message["method"] == "initialize" }
+        #expect(initializes.count == 2)
+        let replay = try #require(initializes.last?.message)
+        #expect(replay["id"]?.stringValue?.hasPrefix("oauth-relay-") == true)
+        #expect(replay["params"]?["clientInfo"]?["name"] == "e2e")
+        #expect(server.received.contains {
+            $0.message["method"] == "notifications/initialized" && $0.session == "session-2"
+        })
+        #expect(!relay.stdout.contains { $0.contains("oauth-relay-initialize") })
+    }
+
+    @Test("an HTML page, a 5xx, an unreachable server: JSON-RPC errors that say what happened")
+    func failures() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        server.set(.html)
+        let html = try await relay.request("tools/list")
+        #expect(html["error"]?["message"]?.stringValue?.contains("not MCP") == true)
+        server.set(.serverError)
+        let failed = try await relay.request("tools/list")
+        #expect(failed["error"]?["message"]?.stringValue?.contains("HTTP 502") == true)
+
+        let nowhere = try RelayProcess(environment: [
+            "RELAY_BACKEND_URL": "http://127.0.0.1:9/mcp", "RELAY_TOKEN_STORE": "plaintext",
+            "RELAY_TOKEN_PATH": "/nonexistent/tokens.json", "RELAY_BROWSER": "none",
+        ])
+        let unreachable = try await nowhere.initialize()
+        #expect(unreachable["error"]?["message"]?.stringValue?.contains("unreachable") == true)
+    }
+
+    @Test("an upstream that hangs: an error after RELAY_HTTP_TIMEOUT, never a hang")
+    func hang() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server, ["RELAY_HTTP_TIMEOUT": "1"])
+        _ = try await relay.initialize()
+        server.set(.hang(seconds: 4))
+        let started = ContinuousClock.now
+        let answer = try await relay.request("tools/call", params: ["name": "slow"], timeout: .seconds(10))
+        #expect(answer["error"]?["message"]?.stringValue?.contains("RELAY_HTTP_TIMEOUT") == true)
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    @Test("notifications/cancelled aborts the request and reaches the server; others go on")
+    func cancellation() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        server.set(.hang(seconds: 3))
+        let id = try relay.send("tools/call", params: ["name": "slow"])
+        try await Task.sleep(for: .milliseconds(300))
+        try relay.notify("notifications/cancelled", params: ["requestId": id, "reason": "user"])
+        let ping = try await relay.request("ping", timeout: .seconds(2))
+        #expect(ping["result"] != nil)
+        try await Task.sleep(for: .seconds(3.5))
+        let answered = relay.stdout.contains { line in
+            (try? JSONCoding.decode(JSONValue.self, from: Data(line.utf8)))?["id"] == id
+        }
+        #expect(!answered)
+        #expect(server.received.contains { $0.message["method"] == "notifications/cancelled" })
+    }
+}
