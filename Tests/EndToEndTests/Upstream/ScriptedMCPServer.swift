@@ -20,6 +20,10 @@ final class ScriptedMCPServer: Sendable {
         /// Every JSON-RPC message POSTed, in order, with the session id it carried.
         var received: [(message: JSONValue, session: String?)] = []
         var deleted: [String] = []
+        /// Events the GET stream hands out, one per connection; then 405.
+        var streamEvents: [JSONValue] = []
+        /// The `Last-Event-ID` of each GET (empty when none).
+        var resumedFrom: [String] = []
     }
 
     let state = Locked(State())
@@ -50,7 +54,7 @@ final class ScriptedMCPServer: Sendable {
             state.withLock { $0.deleted.append(session ?? "") }
             return HTTPResponse(status: 200)
         case "GET":
-            return HTTPResponse(status: 405)
+            return serverStream(request, state)
         default:
             break
         }
@@ -97,6 +101,19 @@ final class ScriptedMCPServer: Sendable {
         default:
             return json(JSONRPC.result(id: id, ["tools": [], "session": .string(session ?? "")]))
         }
+    }
+
+    /// One event per connection, then the connection drops (the body ends): the relay must
+    /// reconnect and resume with Last-Event-ID.
+    private static func serverStream(_ request: HTTPRequest, _ state: Locked<State>) -> HTTPResponse {
+        let next = state.withLock { state -> (JSONValue, Int)? in
+            state.resumedFrom.append(request.header("Last-Event-ID") ?? "")
+            guard !state.streamEvents.isEmpty else { return nil }
+            return (state.streamEvents.removeFirst(), state.resumedFrom.count)
+        }
+        guard let (event, number) = next, let data = try? encoded(event) else { return HTTPResponse(status: 405) }
+        let body = "retry: 50\nid: event-\(number)\ndata: \(data)\n\n"
+        return HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array(body.utf8))
     }
 
     private static func encoded(_ value: JSONValue) throws -> String {

@@ -116,4 +116,29 @@ struct UpstreamProxyTests {
         #expect(!answered)
         #expect(server.received.contains { $0.message["method"] == "notifications/cancelled" })
     }
+
+    @Test("the server's GET stream reaches the host and resumes with Last-Event-ID after a drop")
+    func serverStream() async throws {
+        let server = try ScriptedMCPServer()
+        let changed: JSONValue = ["jsonrpc": "2.0", "method": "notifications/tools/list_changed"]
+        let request: JSONValue = ["jsonrpc": "2.0", "id": "s-1", "method": "roots/list"]
+        server.state.withLock { $0.streamEvents = [changed, request] }
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while server.state.withLock({ $0.resumedFrom.count < 3 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(server.state.withLock { $0.resumedFrom } == ["", "event-1", "event-2"])
+        #expect(relay.stdout.contains { $0.contains("notifications/tools/list_changed") })
+        #expect(relay.stdout.contains { $0.contains("roots/list") })
+
+        // The host's answer to the server's request goes back upstream as is.
+        try relay.sendLine(#"{"jsonrpc":"2.0","id":"s-1","result":{"roots":[]}}"#)
+        let deadline2 = ContinuousClock.now + .seconds(5)
+        while !server.received.contains(where: { $0.message["id"] == "s-1" }), ContinuousClock.now < deadline2 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(server.received.contains { $0.message["id"] == "s-1" && $0.message["result"] != nil })
+    }
 }
