@@ -2,6 +2,7 @@
 oauth-relay binary to a FastMCP Streamable HTTP server protected by bearer tokens from the dev
 server — discovery from the 401, registration, sign-in, then everything MCP offers."""
 import asyncio
+import time
 
 import pytest
 
@@ -124,3 +125,42 @@ def test_an_upstream_that_never_answers_gives_a_clear_error_not_a_hang(relay_bin
     finally:
         server.stop()
     assert "RELAY_HTTP_TIMEOUT" in message
+
+
+async def stream_and_rotate(parameters, errlog):
+    """The first progress event must arrive long before the result (no buffering), and a 401 in
+    the middle of the session must be recovered from without the host noticing."""
+    arrivals = []
+
+    async def on_progress(progress, total, message):
+        arrivals.append(time.monotonic())
+
+    async with stdio_client(parameters, errlog=errlog) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            before = await session.call_tool("whoami", {})
+            started = time.monotonic()
+            counted = await session.call_tool("count", {"to": 4, "delay": 0.4}, progress_callback=on_progress)
+            finished = time.monotonic()
+            await session.call_tool("rotate_keys", {})
+            after = await session.call_tool("whoami", {})
+            return before, counted, arrivals[0] - started, finished - started, after
+
+
+def test_sse_is_streamed_and_a_401_mid_session_is_recovered(relay_binary):
+    server = Upstream(BIN)
+    try:
+        with open(server.directory / "relay.log", "w+") as errlog:
+            before, counted, first, total, after = asyncio.run(
+                stream_and_rotate(server.relay_parameters(relay_binary), errlog))
+            errlog.seek(0)
+            log = errlog.read()
+    finally:
+        server.stop()
+    assert log.count("signed in oauth.issuer") == 1
+    assert "access token refreshed" in log
+    assert text(before) == "subject: sdk-user"
+    assert text(counted) == "counted to 4"
+    assert first < 0.5 and total > 1.5, (first, total)
+    assert not after.isError
+    assert text(after) == "subject: sdk-user"

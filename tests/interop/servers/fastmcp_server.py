@@ -9,6 +9,7 @@ signed with $JWT_SECRET, issued by --issuer for the audience --resource.
 import argparse
 import asyncio
 import os
+import time
 
 import jwt
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ class DevServerTokens:
 
     def __init__(self, secret, issuer, resource):
         self.secret, self.issuer, self.resource = secret, issuer, resource
+        self.not_before = 0
 
     async def verify_token(self, token):
         try:
@@ -30,6 +32,8 @@ class DevServerTokens:
                                 audience=self.resource)
         except jwt.PyJWTError:
             return None
+        if claims.get("iat", 0) <= self.not_before:
+            return None  # issued before the last key rotation: rejected with a 401
         return AccessToken(token=token, client_id=claims.get("client_id", ""),
                            scopes=claims.get("scope", "").split(), expires_at=claims.get("exp"),
                            resource=self.resource, subject=claims.get("sub"))
@@ -48,6 +52,15 @@ def build(arguments):
         options["auth"] = AuthSettings(issuer_url=arguments.issuer, resource_server_url=arguments.resource,
                                        validate_token_resource=True)
     server = FastMCP("interop-fastmcp", **options)
+    verifier = options.get("token_verifier")
+
+    @server.tool()
+    async def rotate_keys() -> str:
+        """From now on, tokens issued until now are refused (a 401 in the middle of a session)."""
+        if verifier:
+            verifier.not_before = int(time.time())
+            await asyncio.sleep(1.1)  # so that the next token's iat (in seconds) is later
+        return "rotated"
 
     @server.tool()
     def echo(message: str) -> str:
@@ -62,12 +75,12 @@ def build(arguments):
         return f"subject: {token.subject if token else 'anonymous'}"
 
     @server.tool()
-    async def count(to: int, ctx: Context) -> str:
+    async def count(to: int, ctx: Context, delay: float = 0.05) -> str:
         """Counts to `to`, reporting progress and a log message at every step."""
         for step in range(1, to + 1):
             await ctx.report_progress(step, to, f"step {step}")
             await ctx.info(f"counted {step}")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(delay)
         return f"counted to {to}"
 
     @server.tool()
