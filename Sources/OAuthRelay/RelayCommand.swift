@@ -18,6 +18,12 @@ public enum RelayCommand {
                 return usageError("unexpected argument \(extra)")
             }
             return await RelayService.serve(settings: settings)
+        case "login":
+            return await LoginCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
+        case "logout":
+            return await LogoutCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
+        case "status":
+            return await StatusCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
         case "-h", "--help", "help":
             Logger.standardError(helpText)
             return 0
@@ -40,6 +46,9 @@ public enum RelayCommand {
 
             Usage:
               oauth-relay [serve] [--setting value ...]   run the MCP server on stdin/stdout
+              oauth-relay login [--device | --no-browser]  sign in from a terminal
+              oauth-relay logout [--all]                   revoke and delete stored sign-ins
+              oauth-relay status [--json]                  show the token store and its sign-ins
               oauth-relay --help | --version
 
             Settings (environment variable, or the flag of the same name):
@@ -49,7 +58,8 @@ public enum RelayCommand {
             let flag = Settings.flag(for: setting.name)
             text += "  \(setting.name) / \(flag)\n      \(setting.help)\n"
         }
-        text += "\nHelp goes to standard error; standard output carries only the MCP protocol.\n"
+        text += "\nEach command has its own --help. Help goes to standard error; when serving, standard "
+            + "output carries only the MCP protocol.\n"
         return text
     }
 }

@@ -106,6 +106,11 @@ actor Authorizer {
             }
         }
 
+        if configuration.browserMode == .headless {
+            // No browser here, and stdin/stdout belong to the MCP host: ask for `oauth-relay login`
+            // in a terminal; the next call finds its tokens in the store.
+            throw OAuthError(.browser, SignInHint.message(configuration: configuration, context: context))
+        }
         let signIn = SignIn(configuration: configuration, context: context, http: http, logger: logger)
         let fresh = try await signIn.run(scope: scope ?? configuration.scopes?.joined(separator: " "))
         try save(fresh, key)
@@ -114,7 +119,7 @@ actor Authorizer {
     }
 
     /// Discovers the authorization server and client once per process.
-    private func authorizationContext(challenge: AuthenticateChallenge?) async throws -> AuthorizationContext {
+    func authorizationContext(challenge: AuthenticateChallenge?) async throws -> AuthorizationContext {
         if let context { return context }
         let discovery = Discovery(http: http, logger: logger)
         var resource = configuration.resource
