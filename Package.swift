@@ -36,6 +36,8 @@ let package = Package(
         .target(
             name: "TokenStores", dependencies: ["RelayCrypto", "CLibSecret"],
             swiftSettings: strict),
+        // Hidden test helper: a writer process for the multi-process and kill -9 store tests.
+        .executableTarget(name: "TokenStoreStress", dependencies: ["TokenStores"], swiftSettings: strict),
         .target(
             name: "OAuthRelay",
             dependencies: ["MicroHTTP", "RelayCrypto", "JSONWebToken", "TokenStores"],
@@ -50,7 +52,8 @@ let package = Package(
             name: "DevServerTests", dependencies: ["DevServer", "JSONWebToken"],
             swiftSettings: strict),
         .testTarget(
-            name: "TokenStoresTests", dependencies: ["TokenStores"], swiftSettings: strict),
+            name: "TokenStoresTests", dependencies: ["TokenStores", "RelayCrypto", "TokenStoreStress"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "OAuthRelayTests", dependencies: ["OAuthRelay", "DevServer"],
             swiftSettings: strict),

@@ -18,6 +18,10 @@ public enum RelayCommand {
                 return usageError("unexpected argument \(extra)")
             }
             return await RelayService.serve(settings: settings)
+        case "store":
+            return StoreCommand.run(
+                arguments: Array(rest.dropFirst()), environment: settings,
+                output: { print($0) }, errorOutput: { Logger.standardError($0 + "\n") })
         case "login":
             return await LoginCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
         case "logout":
@@ -45,10 +49,12 @@ public enum RelayCommand {
             oauth-relay: a stdio MCP server that signs in with OAuth and forwards tool calls.
 
             Usage:
-              oauth-relay [serve] [--setting value ...]   run the MCP server on stdin/stdout
+              oauth-relay [serve] [--setting value ...]    run the MCP server on stdin/stdout
               oauth-relay login [--device | --no-browser]  sign in from a terminal
               oauth-relay logout [--all]                   revoke and delete stored sign-ins
               oauth-relay status [--json]                  show the token store and its sign-ins
+              oauth-relay store list                       show stored sign-ins (never a secret)
+              oauth-relay store migrate --to BACKEND       move every entry to another store
               oauth-relay --help | --version
 
             Settings (environment variable, or the flag of the same name):

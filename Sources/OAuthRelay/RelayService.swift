@@ -54,8 +54,7 @@ public enum RelayService {
     }
 }
 
-/// Chooses the token store from the settings.
+/// Chooses the token store from the settings (`RELAY_TOKEN_STORE` and friends).
 func makeTokenStore(settings: [String: String]) throws -> (store: any TokenStore, reason: String) {
-    // TODO: replaced by TokenStoreFactory once the store backends land.
-    (MemoryTokenStore(), "in memory only")
+    try TokenStoreFactory.make(StoreConfiguration(environment: settings))
 }

@@ -37,6 +37,8 @@ struct CommandContext: Sendable {
             .authorizationContext(challenge: nil)
     }
 
-    /// The configured scopes as one parameter value.
-    var scope: String? { configuration.scopes?.joined(separator: " ") }
+    /// The scope to ask for, chosen exactly as the relay chooses it for a sign-in.
+    func scope(_ context: AuthorizationContext) -> String? {
+        ClientSetup.scope(configuration: configuration, challenge: nil, context: context)
+    }
 }

@@ -68,7 +68,7 @@ enum LoginCommand {
 
     private static func device(_ command: CommandContext, _ context: AuthorizationContext) async throws -> TokenSet {
         let flow = DeviceAuthorization(http: command.http, context: context)
-        let started = try await flow.start(scope: command.scope)
+        let started = try await flow.start(scope: command.scope(context))
         var text = "To sign in, open \(started.verificationURI) on any device and enter the code\n\n"
             + "    \(started.userCode)\n\n"
         if let complete = started.verificationURIComplete {
@@ -78,7 +78,7 @@ enum LoginCommand {
         Terminal.show(text)
         let progress = ProgressIndicator(message: "Waiting for approval")
         defer { progress.stop() }
-        return try await flow.poll(started, scope: command.scope) { interval in
+        return try await flow.poll(started, scope: command.scope(context)) { interval in
             progress.message = "Waiting for approval (checking every \(Int(interval)) s)"
             command.logger.debug("polling the token endpoint", ["oauth.interval": "\(Int(interval))"])
         }
@@ -92,7 +92,7 @@ enum LoginCommand {
             readLine: { Terminal.readLine() }, show: { Terminal.show($0) })
         let timeout = command.configuration.settings["RELAY_AUTH_TIMEOUT"] == nil
             ? 900 : command.configuration.authTimeout
-        return try await flow.run(scope: command.scope, timeout: timeout)
+        return try await flow.run(scope: command.scope(context), timeout: timeout)
     }
 
     private static func browser(_ command: CommandContext, _ context: AuthorizationContext) async throws -> TokenSet {
@@ -107,6 +107,6 @@ enum LoginCommand {
         let logger = Logger(level: max(command.logger.level, .info)) { progress.interrupt(with: $0) }
         defer { progress.stop() }
         let signIn = SignIn(configuration: configuration, context: context, http: command.http, logger: logger)
-        return try await signIn.run(scope: command.scope)
+        return try await signIn.run(scope: command.scope(context))
     }
 }

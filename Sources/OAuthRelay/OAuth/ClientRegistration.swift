@@ -8,9 +8,9 @@ struct ClientRegistrar: Sendable {
     let http: HTTPClient
     let logger: Logger
 
-    /// Registers and returns the new client id.
+    /// Registers and returns the registration to store.
     /// - Throws: `OAuthError(.registration)` with the server's reason.
-    func register(at endpoint: URL, redirectHost: String) async throws -> String {
+    func register(at endpoint: URL, issuer: String, redirectHost: String) async throws -> ClientRegistration {
         let shownHost = redirectHost.contains(":") ? "[\(redirectHost)]" : redirectHost
         let body: [String: Any] = [
             "client_name": "oauth-relay",
@@ -44,6 +44,7 @@ struct ClientRegistrar: Sendable {
                     + "register a client by hand and set RELAY_CLIENT_ID")
         }
         logger.info("registered as a new OAuth client", ["oauth.client_id": clientID])
-        return clientID
+        return ClientRegistration(
+            issuer: issuer, clientID: clientID, redirectURIs: ["http://\(shownHost)/callback"])
     }
 }

@@ -91,11 +91,11 @@ final class TestBed: Sendable {
         try await requests(to: "/token").filter { $0["params"]?["grant_type"]?.stringValue == grantType }
     }
 
-    /// The plaintext store's file, parsed.
+    /// The token entries of the plaintext store's file (docs/token-file-format.md), parsed.
     func storedEntries() throws -> JSONValue? {
         let url = directory.appendingPathComponent("tokens.json")
         guard let data = try? Data(contentsOf: url) else { return nil }
-        return try JSONCoding.decode(JSONValue.self, from: data)
+        return try JSONCoding.decode(JSONValue.self, from: data)["tokens"]
     }
 }
 

@@ -1,0 +1,103 @@
+import Foundation
+
+/// `oauth-relay store list` and `oauth-relay store migrate --to BACKEND [--from BACKEND]`.
+///
+/// Never prints a token: `list` shows issuer, client, resource, expiry and whether a refresh
+/// token is held.
+public enum StoreCommand {
+    static let usage = """
+        usage: oauth-relay store list
+               oauth-relay store migrate --to BACKEND [--from BACKEND]
+        BACKEND is secret-service, encrypted-file or plaintext; the source defaults to RELAY_TOKEN_STORE.
+        """
+
+    /// `oauth-relay store list` / `oauth-relay store migrate --to BACKEND`; returns the exit
+    /// status (0 ok, 1 failure, 2 usage).
+    public static func run(arguments: [String], environment: [String: String],
+                           output: (String) -> Void, errorOutput: (String) -> Void) -> Int32 {
+        do {
+            let configuration = try StoreConfiguration(environment: environment)
+            switch arguments.first {
+            case "list" where arguments.count == 1:
+                try list(configuration, output: output)
+                return 0
+            case "migrate":
+                guard let options = MigrateOptions(Array(arguments.dropFirst())) else { break }
+                try migrate(configuration, options, output: output)
+                return 0
+            default:
+                break
+            }
+            errorOutput(usage)
+            return 2
+        } catch let error as TokenStoreError {
+            errorOutput("oauth-relay store: \(error.message)")
+            return 1
+        } catch {
+            errorOutput("oauth-relay store: \(error)")
+            return 1
+        }
+    }
+
+    static func list(_ configuration: StoreConfiguration, output: (String) -> Void) throws {
+        let (store, reason) = try TokenStoreFactory.make(configuration)
+        output("# \(reason)")
+        let entries = try store.entries()
+        if entries.isEmpty { output("no stored tokens in \(store.location)") }
+        let formatter = ISO8601DateFormatter()
+        for (key, tokens) in entries {
+            let expiry = tokens.expiresAt.map { formatter.string(from: $0) } ?? "unknown"
+            let resource = key.resource.isEmpty ? "-" : key.resource
+            output("issuer=\(key.issuer)\tclient=\(key.clientID)\tresource=\(resource)"
+                + "\texpires=\(expiry)\trefresh_token=\(tokens.refreshToken == nil ? "no" : "yes")")
+        }
+    }
+
+    /// Copies every entry, reads each back from the destination and compares, and only then
+    /// deletes the source entries. A failure before the last step leaves the source untouched.
+    static func migrate(_ configuration: StoreConfiguration, _ options: MigrateOptions,
+                        output: (String) -> Void) throws {
+        let source = try TokenStoreFactory.make(configuration.with(backend: options.from ?? configuration.backend))
+        let destination = try TokenStoreFactory.make(configuration.with(backend: options.to))
+        guard source.store.name != destination.store.name || source.store.location != destination.store.location
+        else {
+            throw TokenStoreError(
+                .misconfigured, "source and destination are the same store (\(source.store.location))")
+        }
+        let entries = try source.store.entries()
+        for (key, tokens) in entries {
+            try destination.store.save(tokens, for: key)
+            guard try destination.store.load(key) == tokens else {
+                throw TokenStoreError(
+                    .io, "the entry for \(key) did not read back unchanged from \(destination.store.name); "
+                        + "nothing was deleted from \(source.store.name)")
+            }
+        }
+        for (key, _) in entries { try source.store.clear(key) }
+        output("migrated \(entries.count) entr\(entries.count == 1 ? "y" : "ies") from \(source.store.name) "
+            + "(\(source.store.location)) to \(destination.store.name) (\(destination.store.location))")
+    }
+}
+
+/// `--to BACKEND [--from BACKEND]`; `auto` is not a valid destination.
+struct MigrateOptions {
+    var to: StoreConfiguration.Backend
+    var from: StoreConfiguration.Backend?
+
+    init?(_ arguments: [String]) {
+        var to: StoreConfiguration.Backend?
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            guard let value = remaining.popFirst(), let backend = StoreConfiguration.Backend(rawValue: value),
+                backend != .auto
+            else { return nil }
+            switch flag {
+            case "--to": to = backend
+            case "--from": from = backend
+            default: return nil
+            }
+        }
+        guard let to else { return nil }
+        self.to = to
+    }
+}
