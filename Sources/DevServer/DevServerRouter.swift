@@ -23,14 +23,15 @@ struct DevServerRouter: Sendable {
         let name = endpointName(request.path)
         if context.configuration.testControls {
             context.recorder.count(method: request.method, path: request.path)
-            if let name, name != "metadata" {
-                context.recorder.record(method: request.method, path: request.path,
-                                        parameters: request.query + (request.formValues() ?? []))
-            }
+            // Every request is recorded in order (metadata probes and 404s too), so tests can
+            // assert discovery order; only non-secret parameters are kept.
+            context.recorder.record(method: request.method, path: request.path,
+                                    parameters: request.query + (request.formValues() ?? []))
         }
         guard let name else { return notFound() }
         if let status = context.settings.takeFailure(for: name) {
-            let code = status >= 500 ? "server_error" : "invalid_request"
+            let code = context.settings.current.failureErrors[name]
+                ?? (status >= 500 ? "server_error" : "invalid_request")
             return .json(status, ["error": code, "error_description": "failure injected by a test control"])
         }
         return dispatch(name, request)

@@ -121,7 +121,11 @@ struct AuthorizeEndpoint {
     {
         var all = pairs
         if let state { all.append(("state", state)) }
-        all.append(("iss", context.issuer))
+        switch context.settings.current.issuerParameter {
+        case .normal: all.append(("iss", context.issuer))
+        case .wrong: all.append(("iss", "https://impostor.example.test"))
+        case .missing: break
+        }
         let separator = redirectURI.contains("?") ? "&" : "?"
         return .redirect(to: redirectURI + separator + FormEncoding.encode(all))
     }

@@ -12,7 +12,7 @@ struct TokenIssuer {
         let settings = context.settings.current
         let now = Int(Date().timeIntervalSince1970)
         let lifetime = Int(settings.accessTokenLifetime)
-        let jwtID = try SecureRandom.token(byteCount: 16)
+        let jwtID = try SecureRandom.token(byteCount: 16 + settings.tokenPaddingBytes)
         let claims = JWTClaims(
             issuer: context.issuer, subject: grant.user, audience: [grant.resource],
             expiresAt: now + lifetime, issuedAt: now, jwtID: jwtID,

@@ -11,14 +11,24 @@ enum ConsentMode: Sendable, Equatable {
     case deny
 }
 
+/// What the authorization response says in `iss` (RFC 9207), so tests can play a mix-up attack.
+enum IssuerParameterMode: String, Sendable, Equatable, CaseIterable {
+    case normal, wrong, missing
+}
+
 /// Settings tests may change while the server runs, through `/_test/…`.
 final class RuntimeSettings: Sendable {
     struct Values: Sendable {
         var metadataVariant: MetadataVariant
         var consent: ConsentMode
         var accessTokenLifetime: TimeInterval
+        var issuerParameter: IssuerParameterMode = .normal
+        /// Random bytes added to each access token's `jti`, to make very long tokens (CASES 13).
+        var tokenPaddingBytes = 0
         /// Endpoint name → (status to answer, how many more requests fail).
         var failures: [String: (status: Int, remaining: Int)] = [:]
+        /// Endpoint name → the OAuth `error` code injected failures carry (e.g. invalid_client).
+        var failureErrors: [String: String] = [:]
     }
 
     private let values: Mutex<Values>

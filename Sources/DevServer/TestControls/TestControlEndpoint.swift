@@ -22,9 +22,27 @@ struct TestControlEndpoint {
         case ("POST", "consent"): return setConsent(parameters)
         case ("POST", "token-lifetime"): return setLifetime(parameters)
         case ("POST", "fail"): return injectFailure(parameters)
+        case ("POST", "iss"): return setIssuerParameter(parameters)
+        case ("POST", "token-padding"): return setTokenPadding(parameters)
         default:
             return .json(404, ["error": "not_found", "error_description": "unknown test control \(name)"])
         }
+    }
+
+    private func setIssuerParameter(_ parameters: RequestParameters) -> HTTPResponse {
+        guard let mode = parameters["mode"].flatMap(IssuerParameterMode.init(rawValue:)) else {
+            return bad("mode must be normal, wrong or missing")
+        }
+        context.settings.update { $0.issuerParameter = mode }
+        return ok(["mode": mode.rawValue])
+    }
+
+    private func setTokenPadding(_ parameters: RequestParameters) -> HTTPResponse {
+        guard let bytes = parameters["bytes"].flatMap(Int.init), (0...65536).contains(bytes) else {
+            return bad("bytes must be a number from 0 to 65536")
+        }
+        context.settings.update { $0.tokenPaddingBytes = bytes }
+        return ok(["bytes": bytes])
     }
 
     private func revokeUser(_ parameters: RequestParameters) -> HTTPResponse {
@@ -71,7 +89,11 @@ struct TestControlEndpoint {
         let status = parameters["status"].flatMap(Int.init) ?? 500
         let count = parameters["count"].flatMap(Int.init) ?? 1
         guard (400...599).contains(status), count >= 0 else { return bad("status must be 4xx/5xx, count ≥ 0") }
-        context.settings.update { $0.failures[endpoint] = count > 0 ? (status, count) : nil }
+        let error = parameters["error"].flatMap { $0.isEmpty ? nil : $0 }
+        context.settings.update {
+            $0.failures[endpoint] = count > 0 ? (status, count) : nil
+            $0.failureErrors[endpoint] = error
+        }
         return ok(["endpoint": endpoint, "status": status, "count": count])
     }
 

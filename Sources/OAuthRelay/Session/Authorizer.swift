@@ -106,9 +106,7 @@ actor Authorizer {
         return try await lock.withLock(key) {
             // Another relay (or `oauth-relay login`) may have refreshed or signed in meanwhile.
             let stored = try loadStored(key)
-            if let stored, scope == nil, stored.accessToken != rejected?.accessToken,
-                !stored.expires(within: Self.refreshMargin)
-            {
+            if let stored, scope == nil, stored.accessToken != rejected?.accessToken, !stored.expires(within: 0) {
                 logger.debug("using tokens found in the store")
                 tokens = stored
                 return (stored, .existing)

@@ -79,11 +79,14 @@ final class TestBed: Sendable {
         return Int(counts[key]?.numberValue ?? 0)
     }
 
-    /// The recorded requests to a path, newest last.
+    /// Every recorded request, oldest first.
+    func allRequests() async throws -> [JSONValue] {
+        try await control("requests", method: "GET")["requests"]?.arrayValue ?? []
+    }
+
+    /// The recorded requests to a path, oldest first.
     func requests(to path: String) async throws -> [JSONValue] {
-        let all = try await control("requests", method: "GET")
-        let list = all.arrayValue ?? all["requests"]?.arrayValue ?? []
-        return list.filter { $0["path"]?.stringValue == path }
+        try await allRequests().filter { $0["path"]?.stringValue == path }
     }
 
     /// Token requests with the given grant type.
