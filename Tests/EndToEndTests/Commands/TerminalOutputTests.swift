@@ -7,7 +7,12 @@ import Testing
 struct TerminalOutputTests {
     @Test("login --device in tmux shows the user code and the URL, and no token")
     func deviceLoginInTmux() async throws {
-        let bed = try TestBed { $0.deviceInterval = 2 }
+        // The consent page is left to a person, so the code stays pending until the test approves
+        // it after it has seen the progress indicator.
+        let bed = try TestBed {
+            $0.deviceInterval = 1
+            $0.autoApproveUser = nil
+        }
         let script = bed.directory.appendingPathComponent("login.sh")
         var lines = ["#!/bin/sh"]
         for (name, value) in bed.commandEnvironment() { lines.append("export \(name)='\(value)'") }
@@ -30,7 +35,10 @@ struct TerminalOutputTests {
         for _ in 0..<300 where !screen.contains("exit=") {
             try await Task.sleep(for: .milliseconds(100))
             screen = try runTool("tmux", ["-L", socket, "capture-pane", "-p"]).output
-            sawSpinner = sawSpinner || screen.contains("Waiting for approval")
+            if !sawSpinner, screen.contains("Waiting for approval") {
+                sawSpinner = true
+                try await bed.control("consent?decision=approve&user=alice")
+            }
         }
         #expect(screen.contains("exit=0"), "\(screen)")
         #expect(screen.range(of: #"[B-Z]{4}-[B-Z]{4}"#, options: .regularExpression) != nil, "\(screen)")
