@@ -12,8 +12,9 @@ deps:
 build: deps
 	$(SWIFT) build $(STRICT)
 
+## One self-contained binary: the Swift runtime and Foundation linked in statically.
 release: deps
-	$(SWIFT) build -c release $(STRICT)
+	$(SWIFT) build -c release --static-swift-stdlib $(STRICT)
 
 pyenv: deps
 	@scripts/python-env.sh
@@ -29,7 +30,8 @@ demo: build pyenv
 	.venv/bin/python scripts/demo.py --relay $(BIN)/oauth-relay --dev-server $(BIN)/oauth-relay-dev-server
 
 bench: release pyenv
-	.venv/bin/python scripts/bench.py --relay .build/release/oauth-relay --dev-server .build/release/oauth-relay-dev-server
+	.venv/bin/python scripts/bench.py --relay .build/release/oauth-relay \
+		--dev-server .build/release/oauth-relay-dev-server --store-bench .build/release/TokenStoreStress
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests

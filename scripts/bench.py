@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 
-ROUNDS = 7
+HERE = pathlib.Path(__file__).resolve().parent
 
 
 def start_dev_server(binary, workdir):
@@ -133,14 +133,54 @@ def bench_memory(binary, environment):
             after_1k = relay.rss_kib("VmRSS")
     after_10k = relay.rss_kib("VmRSS")
     peak = relay.rss_kib("VmHWM")
+    private = relay.rss_kib("RssAnon")
     relay.close()
-    return peak, after_1k, after_10k
+    return peak, after_1k, after_10k, private
+
+
+def bench_stores(stress_binary, workdir):
+    """Median save/load latency per token store backend (8 KiB token)."""
+    key_file = workdir / "store.key"
+    key_file.write_bytes(os.urandom(32))
+    key_file.chmod(0o600)
+    passphrase_file = workdir / "store.pass"
+    passphrase_file.write_text("bench passphrase\n")
+    passphrase_file.chmod(0o600)
+    base = {"PATH": os.environ["PATH"], "HOME": str(workdir)}
+    cases = [
+        ("plaintext", {"RELAY_TOKEN_STORE": "plaintext", "RELAY_TOKEN_PATH": str(workdir / "p.json")}),
+        ("encrypted-file (passphrase)", {"RELAY_TOKEN_STORE": "encrypted-file",
+                                         "RELAY_TOKEN_PATH": str(workdir / "e1.enc"),
+                                         "RELAY_TOKEN_PASSPHRASE_FILE": str(passphrase_file)}),
+        ("encrypted-file (key file)", {"RELAY_TOKEN_STORE": "encrypted-file",
+                                       "RELAY_TOKEN_PATH": str(workdir / "e2.enc"),
+                                       "RELAY_TOKEN_KEY_FILE": str(key_file)}),
+    ]
+    rows = []
+    for name, environment in cases:
+        rows.append((name, run_store_bench(stress_binary, dict(base, **environment), [])))
+    keyring = HERE / "with-keyring.sh"
+    rows.append(("secret-service (gnome-keyring)", run_store_bench(
+        stress_binary, dict(base, RELAY_TOKEN_STORE="secret-service", RELAY_SECRET_COLLECTION="session"),
+        [str(keyring)])))
+    return rows
+
+
+def run_store_bench(stress_binary, environment, prefix):
+    output = subprocess.run(prefix + [stress_binary, "bench", "200"], env=environment, capture_output=True,
+                            text=True, timeout=300)
+    if output.returncode != 0:
+        return f"failed: {output.stderr.strip()[:200]}"
+    fields = dict(part.split("=") for part in output.stdout.split()[1:])
+    return (f"first load {float(fields['first_load_ms']):7.2f} ms   save {float(fields['save_ms']):6.3f} ms"
+            f"   load {float(fields['load_ms']):6.3f} ms")
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--relay", required=True)
     parser.add_argument("--dev-server", required=True)
+    parser.add_argument("--store-bench", required=True)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="oauth-relay-bench-") as directory:
         workdir = pathlib.Path(directory)
@@ -157,7 +197,8 @@ def main():
             through = statistics.median(t for _, t in latencies)
             one = statistics.median(bench_throughput(options.relay, environment, 1) for _ in range(3))
             many = statistics.median(bench_throughput(options.relay, environment, 64) for _ in range(3))
-            peak, after_1k, after_10k = bench_memory(options.relay, environment)
+            peak, after_1k, after_10k, private = bench_memory(options.relay, environment)
+            stores = bench_stores(options.store_bench, workdir)
         finally:
             server.terminate()
             server.wait(timeout=5)
@@ -170,7 +211,12 @@ def main():
     print(f"  calls/s, 64 in flight           {many:8.0f}")
     print(f"  peak RSS after 10,000 calls     {peak / 1024:8.1f} MiB")
     print(f"  RSS after 1,000 / 10,000 calls  {after_1k / 1024:8.1f} / {after_10k / 1024:.1f} MiB")
+    print(f"  of which private (anonymous)    {private / 1024:8.1f} MiB")
+    print("token stores (8 KiB token, medians of 200)")
+    for name, row in stores:
+        print(f"  {name:32}{row}")
 
 
 if __name__ == "__main__":
     main()
+

@@ -101,16 +101,17 @@ def main():
             environment = {
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                 "HOME": str(workdir),
+                # The only setting a user must give: the relay finds the authorization server
+                # from the backend's 401 (RFC 9728) and registers itself (RFC 7591).
                 "RELAY_BACKEND_URL": base_url,
-                "RELAY_AUTH_SERVER_URL": base_url,
-                "RELAY_CLIENT_ID": "oauth-relay",
                 # The demo keeps its tokens in a throw-away file, never in your own keyring.
                 "RELAY_TOKEN_STORE": "plaintext",
                 "RELAY_TOKEN_PATH": str(workdir / "tokens.json"),
                 "RELAY_BROWSER": str(HERE / "demo-browser.py"),
                 "RELAY_LOG_LEVEL": "info",
             }
-            step("Starting oauth-relay as an MCP host would: a child process spoken to over stdio")
+            step("Starting oauth-relay as an MCP host would: a child process spoken to over stdio, "
+                 "configured with RELAY_BACKEND_URL only")
             relay = Relay([options.relay], environment)
 
             step("initialize")
@@ -127,7 +128,8 @@ def main():
             step("echo: needs no account, so no sign-in happens")
             relay.tool("echo", {"message": "hello through oauth-relay"})
 
-            step("whoami: needs an account; the relay signs in (browser + PKCE + loopback redirect)")
+            step("whoami: needs an account. The backend answers 401; the relay discovers the authorization "
+                 "server, registers, and signs in (browser + PKCE + loopback redirect)")
             relay.tool("whoami")
 
             step("create_note and read_notes: forwarded with the stored bearer token, no new sign-in")

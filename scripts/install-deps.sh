@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  libmicrohttpd-dev libssl-dev libsecret-1-dev libglib2.0-dev pkg-config
+  libmicrohttpd-dev libssl-dev libsecret-1-dev libglib2.0-dev libcurl4-openssl-dev pkg-config
   gnome-keyring libsecret-tools dbus dbus-bin
   chromium chromium-driver python3 python3-venv curl tmux
 )

@@ -22,6 +22,12 @@ public enum RelayCommand {
             return StoreCommand.run(
                 arguments: Array(rest.dropFirst()), environment: settings,
                 output: { print($0) }, errorOutput: { Logger.standardError($0 + "\n") })
+        case "login":
+            return await LoginCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
+        case "logout":
+            return await LogoutCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
+        case "status":
+            return await StatusCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
         case "-h", "--help", "help":
             Logger.standardError(helpText)
             return 0
@@ -43,9 +49,12 @@ public enum RelayCommand {
             oauth-relay: a stdio MCP server that signs in with OAuth and forwards tool calls.
 
             Usage:
-              oauth-relay [serve] [--setting value ...]   run the MCP server on stdin/stdout
-              oauth-relay store list                      show stored sign-ins (never a secret)
-              oauth-relay store migrate --to BACKEND      move every entry to another store
+              oauth-relay [serve] [--setting value ...]    run the MCP server on stdin/stdout
+              oauth-relay login [--device | --no-browser]  sign in from a terminal
+              oauth-relay logout [--all]                   revoke and delete stored sign-ins
+              oauth-relay status [--json]                  show the token store and its sign-ins
+              oauth-relay store list                       show stored sign-ins (never a secret)
+              oauth-relay store migrate --to BACKEND       move every entry to another store
               oauth-relay --help | --version
 
             Settings (environment variable, or the flag of the same name):
@@ -55,7 +64,8 @@ public enum RelayCommand {
             let flag = Settings.flag(for: setting.name)
             text += "  \(setting.name) / \(flag)\n      \(setting.help)\n"
         }
-        text += "\nHelp goes to standard error; standard output carries only the MCP protocol.\n"
+        text += "\nEach command has its own --help. Help goes to standard error; when serving, standard "
+            + "output carries only the MCP protocol.\n"
         return text
     }
 }

@@ -36,7 +36,7 @@ struct FieldCaseTests {
     @Test("CASES 12: a forged callback gets 400 and changes nothing; the real one still succeeds")
     func forgedCallbackIgnored() async throws {
         let bed = try TestBed()
-        let relay = try await bed.startRelay(["RELAY_BROWSER": "none"])
+        let relay = try await bed.startRelay(["RELAY_BROWSER": "manual"])
         let call = try relay.send("tools/call", params: ["name": "whoami", "arguments": [:]])
         let authorizeURL = try await Self.waitForAuthorizeURL(relay)
         let port = try #require(ReferenceFlowTests.callbackPort(in: relay.stderr) as UInt16?)

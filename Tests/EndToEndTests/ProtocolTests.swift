@@ -58,7 +58,7 @@ struct ProtocolTests {
     @Test("A pending sign-in blocks neither ping nor other tools; cancelling abandons it")
     func concurrencyAndCancellation() async throws {
         let bed = try TestBed()
-        let relay = try await bed.startRelay(["RELAY_BROWSER": "none", "RELAY_AUTH_TIMEOUT": "60"])
+        let relay = try await bed.startRelay(["RELAY_BROWSER": "manual", "RELAY_AUTH_TIMEOUT": "60"])
         let pending = try relay.send("tools/call", params: ["name": "whoami", "arguments": [:]])
         _ = try await FieldCaseTests.waitForAuthorizeURL(relay)
         let ping = try await relay.request("ping", timeout: .seconds(5))
@@ -75,7 +75,7 @@ struct ProtocolTests {
     @Test("End of input ends the process within 2 seconds, even during a sign-in")
     func exitOnEOF() async throws {
         let bed = try TestBed()
-        let relay = try await bed.startRelay(["RELAY_BROWSER": "none", "RELAY_AUTH_TIMEOUT": "60"])
+        let relay = try await bed.startRelay(["RELAY_BROWSER": "manual", "RELAY_AUTH_TIMEOUT": "60"])
         _ = try relay.send("tools/call", params: ["name": "whoami", "arguments": [:]])
         _ = try await FieldCaseTests.waitForAuthorizeURL(relay)
         #expect(try await relay.finish(timeout: .seconds(2)) == 0)
@@ -84,7 +84,7 @@ struct ProtocolTests {
     @Test("SIGTERM ends the process within 2 seconds")
     func exitOnSIGTERM() async throws {
         let bed = try TestBed()
-        let relay = try await bed.startRelay(["RELAY_BROWSER": "none", "RELAY_AUTH_TIMEOUT": "60"])
+        let relay = try await bed.startRelay(["RELAY_BROWSER": "manual", "RELAY_AUTH_TIMEOUT": "60"])
         _ = try relay.send("tools/call", params: ["name": "whoami", "arguments": [:]])
         _ = try await FieldCaseTests.waitForAuthorizeURL(relay)
         relay.signal(SIGTERM)

@@ -93,7 +93,7 @@ struct ReferenceFlowTests {
     @Test("6. Sign-in times out: a clear error and nothing half-done left behind")
     func signInTimesOut() async throws {
         let bed = try TestBed()
-        let relay = try await bed.startRelay(["RELAY_BROWSER": "none", "RELAY_AUTH_TIMEOUT": "1"])
+        let relay = try await bed.startRelay(["RELAY_BROWSER": "manual", "RELAY_AUTH_TIMEOUT": "1"])
         let result = try await relay.callTool("whoami")
         #expect(result.isToolError)
         #expect(result.toolText.contains("did not finish within 1 seconds"))

@@ -17,7 +17,8 @@ public struct RelayConfiguration: Sendable {
     public var callbackHost: String
     public var callbackPort: UInt16
     public var redirectHost: String
-    /// The browser command split into program and fixed arguments; nil means do not open one.
+    /// The browser command split into program and fixed arguments; nil means do not open one
+    /// (`none` or `manual`; see `browserMode`).
     public var browser: [String]?
     public var httpTimeout: TimeInterval
     public var logLevel: LogLevel
@@ -95,7 +96,7 @@ public struct RelayConfiguration: Sendable {
         redirectHost = redirect
 
         let browserSetting = value("RELAY_BROWSER") ?? "xdg-open"
-        browser = browserSetting == "none"
+        browser = ["none", "manual"].contains(browserSetting)
             ? nil : browserSetting.split(separator: " ").map(String.init)
     }
 

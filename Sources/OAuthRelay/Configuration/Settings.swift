@@ -13,7 +13,9 @@ public enum Settings {
         ("RELAY_CALLBACK_HOST", "loopback address the callback listener binds (default 127.0.0.1)"),
         ("RELAY_CALLBACK_PORT", "fixed callback port (default: chosen by the system)"),
         ("RELAY_REDIRECT_HOST", "host named in the redirect URI: 127.0.0.1 or localhost"),
-        ("RELAY_BROWSER", "program that opens the sign-in URL (default xdg-open; none: don't open)"),
+        ("RELAY_BROWSER",
+         "program that opens the sign-in URL (default xdg-open); manual: log the URL and wait; "
+            + "none: no browser, the tool result names the `oauth-relay login` command to run"),
         ("RELAY_HTTP_TIMEOUT", "seconds before an HTTP request to the backend or server fails (default 30)"),
         ("RELAY_LOG_LEVEL", "error, warning, info (default), debug or trace"),
         ("RELAY_TOKEN_STORE", "auto (default), secret-service, encrypted-file or plaintext"),

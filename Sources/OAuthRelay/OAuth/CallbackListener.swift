@@ -78,8 +78,9 @@ final class CallbackListener: Sendable {
     /// Closes the listener. Safe to call more than once.
     func close() { server.stop() }
 
-    /// Records the first outcome and wakes the waiter; later outcomes are ignored.
-    private func finish(_ outcome: Outcome) {
+    /// Records the first outcome and wakes the waiter; later outcomes are ignored. The paste-back
+    /// prompt delivers a pasted response here, so whichever arrives first wins.
+    func finish(_ outcome: Outcome) {
         let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
             guard state.outcome == nil else { return nil }
             state.outcome = outcome
@@ -103,42 +104,24 @@ final class CallbackListener: Sendable {
             return .html(400, CallbackPage.page(
                 title: "Sign-in already finished", message: "You can close this window."))
         }
-        guard let received = request.queryValue("state"),
-            ConstantTime.equals(received, expectedState)
-        else {
+        switch AuthorizationResponse.validate(
+            query: request.query, expectedState: expectedState, issuer: issuer, requireIssuer: requireIssuer)
+        {
+        case .foreign:
             return .html(400, CallbackPage.page(
                 title: "Invalid sign-in response",
                 message: "The response did not carry this sign-in's state, so it was ignored. "
                     + "If you started a sign-in, finish it in the window the relay opened."))
-        }
-        let issuerValues = request.queryValues("iss")
-        if let received = issuerValues.first, issuerValues.count > 1 || received != issuer {
-            return fail(OAuthError(
-                .issuerMismatch,
-                "the authorization response came from issuer \(received), not \(issuer); the code was "
-                    + "discarded (possible mix-up attack, RFC 9207)"))
-        }
-        if issuerValues.isEmpty && requireIssuer {
-            return fail(OAuthError(
-                .issuerMismatch,
-                "the authorization response has no iss parameter although the server promises one "
-                    + "(RFC 9207); the code was discarded"))
-        }
-        if let error = request.queryValues("error").first {
-            let detail = request.queryValues("error_description").first.map { ": \($0)" } ?? ""
-            if error == "access_denied" {
-                return fail(OAuthError(
-                    .denied, "authorization denied: the sign-in was declined\(detail). Call the tool again to retry."))
-            }
-            return fail(OAuthError(.callbackError, "the authorization server returned \(error)\(detail)"))
-        }
-        guard let code = request.queryValue("code"), !code.isEmpty else {
+        case .failed(let error):
+            return fail(error)
+        case .missingCode:
             return .html(400, CallbackPage.page(
                 title: "Invalid sign-in response", message: "The response has no authorization code."))
+        case .code(let code):
+            finish(.code(code))
+            return .html(200, CallbackPage.page(
+                title: "Signed in", message: "oauth-relay is signed in. You can close this window."))
         }
-        finish(.code(code))
-        return .html(200, CallbackPage.page(
-            title: "Signed in", message: "oauth-relay is signed in. You can close this window."))
     }
 
     private func fail(_ error: OAuthError) -> HTTPResponse {

@@ -128,6 +128,11 @@ actor Authorizer {
             }
 
             let requested = scope ?? ClientSetup.scope(configuration: configuration, challenge: challenge, context: context)
+            if configuration.browserMode == .headless {
+                // No browser here, and stdin/stdout belong to the MCP host: ask for `oauth-relay
+                // login` in a terminal; a later call finds its tokens in the store.
+                throw OAuthError(.browser, SignInHint.message(configuration: configuration, context: context))
+            }
             let signIn = SignIn(configuration: configuration, context: context, http: http, logger: logger)
             let fresh = try await signIn.run(scope: requested)
             try save(fresh, key)

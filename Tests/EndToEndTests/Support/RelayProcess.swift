@@ -16,9 +16,9 @@ final class RelayProcess: Sendable {
     private let nextID = Mutex<Int64>(1)
 
     /// Starts the relay with exactly the given environment (nothing inherited but PATH and HOME).
-    init(environment: [String: String], arguments: [String] = []) throws {
+    init(environment: [String: String], arguments: [String] = [], executable: URL = TestPaths.relayBinary) throws {
         let process = Process()
-        process.executableURL = TestPaths.relayBinary
+        process.executableURL = executable
         process.arguments = arguments
         var env = environment
         let inherited = ProcessInfo.processInfo.environment
