@@ -37,7 +37,7 @@ lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests
 
 clean:
-	rm -rf .build .venv
+	rm -rf .build .venv .venv-bench
 
 install: deps
 	packaging/install.sh $(PREFIX)
