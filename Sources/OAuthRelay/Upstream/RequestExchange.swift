@@ -36,17 +36,25 @@ struct RequestExchange: Sendable {
     }
 
     /// Writes every message to the host; true once the response to this request went out.
+    ///
+    /// After the response the stream is read to its end rather than dropped: dropping it would
+    /// abort the HTTP exchange and close the keep-alive connection with it.
     private func relay(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>) async throws -> Bool {
-        for try await item in stream where item.message != .null {
-            if Task.isCancelled { return true }
-            let isAnswer = item.message["id"] == id && item.message["method"] == nil
-            if isAnswer, method == "initialize", let result = item.message["result"] {
-                await upstream.negotiated(result)
+        var answered = false
+        do {
+            for try await item in stream where item.message != .null {
+                if Task.isCancelled { return true }
+                let isAnswer = !answered && item.message["id"] == id && item.message["method"] == nil
+                if isAnswer, method == "initialize", let result = item.message["result"] {
+                    await upstream.negotiated(result)
+                }
+                writer.send(item.message)
+                answered = answered || isAnswer
             }
-            writer.send(item.message)
-            if isAnswer { return true }
+        } catch where answered {
+            logger.debug("the answer to \(method) arrived; the rest of its stream failed: \(error)")
         }
-        return false
+        return answered
     }
 
     private func fail(_ message: String) {
