@@ -2,6 +2,8 @@
 oauth-relay binary to a FastMCP Streamable HTTP server protected by bearer tokens from the dev
 server — discovery from the 401, registration, sign-in, then everything MCP offers."""
 import asyncio
+import json
+import os
 import time
 
 import pytest
@@ -164,3 +166,34 @@ def test_sse_is_streamed_and_a_401_mid_session_is_recovered(relay_binary):
     assert first < 0.5 and total > 1.5, (first, total)
     assert not after.isError
     assert text(after) == "subject: sdk-user"
+
+
+def test_an_untrusted_certificate_is_reported_as_a_tls_failure(relay_binary, tmp_path):
+    """A self-signed upstream: the host gets an error that says TLS and the certificate, and how
+    to trust a private certificate authority."""
+    import http.server
+    import ssl
+    import subprocess
+    import threading
+
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem"),
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        line = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+        result = subprocess.run(
+            [relay_binary], input=line + "\n", capture_output=True, text=True, timeout=20,
+            env={"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+                 "RELAY_BACKEND_URL": f"https://127.0.0.1:{server.server_address[1]}/mcp",
+                 "RELAY_TOKEN_STORE": "plaintext", "RELAY_TOKEN_PATH": str(tmp_path / "t.json")})
+    finally:
+        server.shutdown()
+    message = json.loads(result.stdout.splitlines()[0])["error"]["message"]
+    assert "TLS" in message and "certificate" in message, message

@@ -15,7 +15,7 @@ struct RequestExchange: Sendable {
             let reply = try await upstream.send(body, method: method, params: params)
             switch reply {
             case .messages(let stream, _):
-                if try await relay(stream) { return }
+                if try await relayResuming(stream) { return }
                 guard !Task.isCancelled else { return }
                 fail("the MCP server ended its answer to \(method) without a response")
             case .accepted:
@@ -35,26 +35,52 @@ struct RequestExchange: Sendable {
         }
     }
 
-    /// Writes every message to the host; true once the response to this request went out.
+    /// Relays the answer stream; when it drops before the response and its events had ids, the
+    /// server's stream is resumed with GET and `Last-Event-ID` (the transport's resumability).
+    private func relayResuming(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>) async throws -> Bool {
+        var outcome = await relay(stream, lastEventID: nil)
+        var attempts = 0
+        while !outcome.answered, let lastEventID = outcome.lastEventID, attempts < 3, !Task.isCancelled {
+            attempts += 1
+            logger.debug("the answer to \(method) broke off; resuming", ["mcp.attempt": "\(attempts)"])
+            guard let resumed = try await upstream.listen(lastEventID: lastEventID) else { break }
+            outcome = await relay(resumed, lastEventID: lastEventID)
+        }
+        if !outcome.answered, let failure = outcome.failure { throw failure }
+        return outcome.answered
+    }
+
+    private struct Outcome {
+        var answered = false
+        var lastEventID: String?
+        var failure: (any Error)?
+    }
+
+    /// Writes every message to the host and notes whether the response went out.
     ///
     /// After the response the stream is read to its end rather than dropped: dropping it would
     /// abort the HTTP exchange and close the keep-alive connection with it.
-    private func relay(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>) async throws -> Bool {
-        var answered = false
+    private func relay(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>, lastEventID: String?) async
+        -> Outcome
+    {
+        var outcome = Outcome(lastEventID: lastEventID)
         do {
-            for try await item in stream where item.message != .null {
-                if Task.isCancelled { return true }
-                let isAnswer = !answered && item.message["id"] == id && item.message["method"] == nil
+            for try await item in stream {
+                if let id = item.eventID { outcome.lastEventID = id }
+                guard item.message != .null else { continue }
+                if Task.isCancelled { return Outcome(answered: true) }
+                let isAnswer = !outcome.answered && item.message["id"] == id && item.message["method"] == nil
                 if isAnswer, method == "initialize", let result = item.message["result"] {
                     await upstream.negotiated(result)
                 }
                 writer.send(item.message)
-                answered = answered || isAnswer
+                outcome.answered = outcome.answered || isAnswer
             }
-        } catch where answered {
-            logger.debug("the answer to \(method) arrived; the rest of its stream failed: \(error)")
+        } catch {
+            if outcome.answered { logger.debug("the rest of the answer stream to \(method) failed: \(error)") }
+            outcome.failure = error
         }
-        return answered
+        return outcome
     }
 
     private func fail(_ message: String) {

@@ -136,13 +136,22 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, Sendabl
         }
         let failure: HTTPClientError =
             if let urlError = error as? URLError {
-                HTTPClientError(kind: HTTPClient.kind(of: urlError), origin: entry.origin,
+                HTTPClientError(kind: Self.kind(of: urlError), origin: entry.origin,
                                 detail: urlError.localizedDescription)
             } else {
                 HTTPClientError(kind: .other, origin: entry.origin, detail: "\(type(of: error))")
             }
         entry.head?.resume(throwing: failure)
         entry.body.finish(throwing: failure)
+    }
+
+    /// FoundationNetworking reports an untrusted certificate as a generic error carrying
+    /// libcurl's text ("SSL certificate problem: …"), so that text decides too.
+    private static func kind(of error: URLError) -> HTTPClientError.Kind {
+        let kind = HTTPClient.kind(of: error)
+        guard kind == .other else { return kind }
+        let text = error.localizedDescription
+        return text.contains("SSL") || text.contains("certificate") ? .tls : kind
     }
 
     /// Follows a redirect only within the same origin, so a bearer token never leaves it.

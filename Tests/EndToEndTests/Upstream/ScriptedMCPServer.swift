@@ -11,6 +11,9 @@ final class ScriptedMCPServer: Sendable {
         case html
         case serverError
         case hang(seconds: Double)
+        /// tools/call answers with a stream that breaks off after one event; the response comes
+        /// only on a GET that resumes from that event's id.
+        case breakOff
     }
 
     struct State {
@@ -24,6 +27,8 @@ final class ScriptedMCPServer: Sendable {
         var streamEvents: [JSONValue] = []
         /// The `Last-Event-ID` of each GET (empty when none).
         var resumedFrom: [String] = []
+        /// The response held back by `.breakOff`.
+        var heldBack: JSONValue?
     }
 
     let state = Locked(State())
@@ -70,6 +75,14 @@ final class ScriptedMCPServer: Sendable {
         case .html: return .html(200, "<html><body>Sign in to continue</body></html>")
         case .serverError: return .text(502, "bad gateway")
         case .hang(let seconds) where method == "tools/call": Thread.sleep(forTimeInterval: seconds)
+        case .breakOff where method == "tools/call" && known:
+            let note: JSONValue = ["jsonrpc": "2.0", "method": "notifications/message",
+                                   "params": ["level": "info", "data": "started"]]
+            state.withLock {
+                $0.heldBack = JSONRPC.result(id: message["id"] ?? .null, ["content": [], "resumed": true])
+            }
+            let body = (try? "id: held-1\ndata: \(encoded(note))\n\n") ?? ""
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array(body.utf8))
         default: break
         }
         if method == "initialize" {
@@ -106,6 +119,12 @@ final class ScriptedMCPServer: Sendable {
     /// One event per connection, then the connection drops (the body ends): the relay must
     /// reconnect and resume with Last-Event-ID.
     private static func serverStream(_ request: HTTPRequest, _ state: Locked<State>) -> HTTPResponse {
+        if request.header("Last-Event-ID") == "held-1", let held = state.withLock({ $0.heldBack }),
+            let data = try? encoded(held)
+        {
+            let body = "id: held-2\ndata: \(data)\n\n"
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream")], body: Array(body.utf8))
+        }
         let next = state.withLock { state -> (JSONValue, Int)? in
             state.resumedFrom.append(request.header("Last-Event-ID") ?? "")
             guard !state.streamEvents.isEmpty else { return nil }

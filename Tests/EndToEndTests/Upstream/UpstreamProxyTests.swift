@@ -141,4 +141,15 @@ struct UpstreamProxyTests {
         }
         #expect(server.received.contains { $0.message["id"] == "s-1" && $0.message["result"] != nil })
     }
+
+    @Test("an answer stream that breaks off before the response is resumed with GET and Last-Event-ID")
+    func resumeAnswer() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        server.set(.breakOff)
+        let answer = try await relay.request("tools/call", params: ["name": "long"], timeout: .seconds(5))
+        #expect(answer["result"]?["resumed"] == true)
+        #expect(relay.stdout.contains { $0.contains("started") })
+    }
 }
