@@ -29,6 +29,11 @@ final class ScriptedMCPServer: Sendable {
         var resumedFrom: [String] = []
         /// The response held back by `.breakOff`.
         var heldBack: JSONValue?
+        /// Bearer tokens required: none → 401; the first token seen → 403 insufficient_scope
+        /// on tools/call when `stepUpScope` is set.
+        var requireBearer = false
+        var stepUpScope: String?
+        var tokens: [String] = []
     }
 
     let state = Locked(State())
@@ -67,6 +72,7 @@ final class ScriptedMCPServer: Sendable {
             return .text(400, "not JSON")
         }
         let method = message["method"]?.stringValue
+        if let refusal = authorize(request, method: method, state) { return refusal }
         let (behaviour, known) = state.withLock { state in
             state.received.append((message, session))
             return (state.behaviour, session.map { state.sessions.contains($0) } ?? false)
@@ -113,6 +119,24 @@ final class ScriptedMCPServer: Sendable {
                                 body: Array((body ?? "").utf8))
         default:
             return json(JSONRPC.result(id: id, ["tools": [], "session": .string(session ?? "")]))
+        }
+    }
+
+    private static func authorize(_ request: HTTPRequest, method: String?, _ state: Locked<State>)
+        -> HTTPResponse?
+    {
+        state.withLock { state in
+            guard state.requireBearer else { return nil }
+            guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else {
+                return HTTPResponse(status: 401, headers: [("WWW-Authenticate", #"Bearer realm="mcp""#)])
+            }
+            let token = String(header.dropFirst("Bearer ".count))
+            if !state.tokens.contains(token) { state.tokens.append(token) }
+            if method == "tools/call", let scope = state.stepUpScope, token == state.tokens.first {
+                let challenge = #"Bearer error="insufficient_scope", scope="\#(scope)""#
+                return HTTPResponse(status: 403, headers: [("WWW-Authenticate", challenge)])
+            }
+            return nil
         }
     }
 
