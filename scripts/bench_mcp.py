@@ -6,7 +6,8 @@ SDK, SSE answers, on 127.0.0.1). Prints medians and the ratios of the others to 
 - start: process start to the initialize answer (includes the upstream initialize)
 - added latency: tools/call echo through the proxy minus the same call made directly over HTTP
 - calls/s with 64 in flight
-- RSS after the throughput run (VmRSS) and its peak (VmHWM)
+- RSS after the throughput run (VmRSS), and its private part (RssAnon: heap and stacks, not the
+  shared libraries mapped from disk)
 """
 import argparse
 import http.client
@@ -141,10 +142,10 @@ def measure(command, environment, starts, calls, total):
             proxy.process.stdin.flush()
             sent += 1
     throughput = total / (time.perf_counter() - began)
-    rss, peak = proxy.rss_kib("VmRSS"), proxy.rss_kib("VmHWM")
+    rss, private = proxy.rss_kib("VmRSS"), proxy.rss_kib("RssAnon")
     proxy.close()
     return {"start": statistics.median(start_samples), "latency": statistics.median(latency),
-            "throughput": throughput, "rss": rss, "peak": peak}
+            "throughput": throughput, "rss": rss, "private": private}
 
 
 def main():
@@ -198,17 +199,18 @@ def main():
 
     ours = results["oauth-relay"]
     print(f"MCP proxies in front of one FastMCP Streamable HTTP backend (medians; direct call {direct * 1000:.2f} ms)")
-    print(f"| {'':14} | start ms | added ms/call | calls/s (64 in flight) | RSS MiB (peak) |")
+    print(f"| {'':14} | start ms | added ms/call | calls/s (64 in flight) | RSS MiB (private) |")
     print("|---|---|---|---|---|")
     for name, row in results.items():
         print(f"| {name:14} | {row['start'] * 1000:8.1f} | {row['added'] * 1000:13.2f} | {row['throughput']:22.0f} "
-              f"| {row['rss'] / 1024:.1f} ({row['peak'] / 1024:.1f}) |")
+              f"| {row['rss'] / 1024:.1f} ({row['private'] / 1024:.1f}) |")
     for name, row in results.items():
         if name == "oauth-relay":
             continue
         print(f"{name} / oauth-relay: start {row['start'] / ours['start']:.1f}x slower, "
               f"added latency {row['added'] / max(ours['added'], 1e-6):.1f}x, "
-              f"calls/s {ours['throughput'] / row['throughput']:.1f}x fewer, RSS {row['rss'] / ours['rss']:.1f}x more")
+              f"calls/s {ours['throughput'] / row['throughput']:.1f}x fewer, RSS {row['rss'] / ours['rss']:.1f}x more "
+              f"(private {row['private'] / ours['private']:.1f}x)")
 
 
 if __name__ == "__main__":
