@@ -13,6 +13,9 @@ final class ProxySession: Sendable {
     private let logger: Logger
     private let inFlight = Mutex<[JSONValue: Task<Void, Never>]>([:])
     private let listener: ServerStreamListener
+    /// The last notification or response on its way upstream. Later messages wait for it, so the
+    /// server sees them in the host's order (`notifications/initialized` before the first request).
+    private let lastOneWay = Mutex<Task<Void, Never>?>(nil)
 
     init(upstream: UpstreamSession, writer: MessageWriter, logger: Logger) {
         self.upstream = upstream
@@ -83,9 +86,11 @@ final class ProxySession: Sendable {
     private func start(id: JSONValue, method: String, params: JSONValue?, body: Data) {
         let exchange = RequestExchange(
             id: id, method: method, upstream: upstream, writer: writer, logger: logger)
+        let before = lastOneWay.withLock { $0 }
         inFlight.withLock { tasks in
             if tasks[id] != nil { logger.warning("the host reused request id \(id) while it is in flight") }
             tasks[id] = Task {
+                await before?.value
                 await exchange.run(body: body, params: params)
                 inFlight.withLock { tasks in
                     if tasks[id] != nil, !Task.isCancelled { tasks.removeValue(forKey: id) }
@@ -107,9 +112,13 @@ final class ProxySession: Sendable {
 
     /// POSTs a notification or a response; the server answers 202 and nothing else.
     private func forward(_ body: Data, what: String, then: (@Sendable () -> Void)? = nil) {
-        Task {
-            await self.deliver(body, what: what)
-            then?()
+        lastOneWay.withLock { last in
+            let before = last
+            last = Task {
+                await before?.value
+                await self.deliver(body, what: what)
+                then?()
+            }
         }
     }
 
