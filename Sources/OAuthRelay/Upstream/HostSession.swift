@@ -11,8 +11,10 @@ extension StdioSession: HostSession {}
 
 extension ProxySession: HostSession {
     /// A proxy for `configuration.backendURL` with its own streaming connection pool.
-    static func make(configuration: RelayConfiguration, authorizer: Authorizer, writer: MessageWriter,
-                     logger: Logger) -> ProxySession {
+    static func make(
+        configuration: RelayConfiguration, authorizer: Authorizer, writer: MessageWriter,
+        logger: Logger
+    ) -> ProxySession {
         let transport = StreamableHTTPTransport(
             endpoint: configuration.backendURL, http: StreamingHTTPClient(timeout: configuration.httpTimeout))
         let upstream = UpstreamSession(transport: transport, authorizer: authorizer, logger: logger)

@@ -29,8 +29,10 @@ final class ProxySession: Sendable {
         for await line in LineReader.lines(fd: inputFD, maxLineBytes: StdioSession.maxLineBytes) {
             switch line {
             case .tooLong:
-                writer.send(JSONRPC.error(id: .null, code: JSONRPCErrorCode.parseError,
-                                          message: "message longer than \(StdioSession.maxLineBytes) bytes"))
+                writer.send(
+                    JSONRPC.error(
+                        id: .null, code: JSONRPCErrorCode.parseError,
+                        message: "message longer than \(StdioSession.maxLineBytes) bytes"))
             case .message(let bytes):
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
                 dispatch(bytes)
@@ -73,11 +75,13 @@ final class ProxySession: Sendable {
     private func answerInvalid(_ bytes: [UInt8]) {
         switch IncomingMessage(line: bytes) {
         case .unparseable:
-            writer.send(JSONRPC.error(
-                id: .null, code: JSONRPCErrorCode.parseError, message: "parse error: not valid JSON"))
+            writer.send(
+                JSONRPC.error(
+                    id: .null, code: JSONRPCErrorCode.parseError, message: "parse error: not valid JSON"))
         case .invalid(let id, let reason):
-            writer.send(JSONRPC.error(
-                id: id, code: JSONRPCErrorCode.invalidRequest, message: "invalid request: \(reason)"))
+            writer.send(
+                JSONRPC.error(
+                    id: id, code: JSONRPCErrorCode.invalidRequest, message: "invalid request: \(reason)"))
         default:
             writer.send(JSONRPC.error(id: .null, code: JSONRPCErrorCode.invalidRequest, message: "invalid request"))
         }

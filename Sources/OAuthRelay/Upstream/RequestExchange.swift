@@ -21,8 +21,11 @@ struct RequestExchange: Sendable {
             case .accepted:
                 fail("the MCP server accepted \(method) but sent no response")
             case .refused(let status, let headers, let body):
-                fail(UpstreamError.status(status, body: String(decoding: body, as: UTF8.self),
-                                          contentType: headers["content-type"]).message)
+                fail(
+                    UpstreamError.status(
+                        status, body: String(decoding: body, as: UTF8.self),
+                        contentType: headers["content-type"]
+                    ).message)
             }
         } catch is CancellationError {
             logger.debug("request \(method) cancelled")

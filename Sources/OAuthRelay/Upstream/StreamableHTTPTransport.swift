@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// What the upstream sent back for one POST or GET.
@@ -92,8 +93,9 @@ struct StreamableHTTPTransport: Sendable {
             let body = try await Self.collect(response)
             return .messages(Self.messages(inJSON: body), sessionID: response.header("Mcp-Session-Id"))
         default:
-            return .refused(status: response.status, headers: response.headers,
-                            body: (try? await response.collect(limit: 64 << 10)) ?? Data())
+            return .refused(
+                status: response.status, headers: response.headers,
+                body: (try? await response.collect(limit: 64 << 10)) ?? Data())
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The head of an HTTP response whose body arrives as a stream of chunks.
@@ -100,8 +101,10 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, Sendabl
 
     private let entries = Mutex<[Int: Entry]>([:])
 
-    func register(_ id: Int, head: CheckedContinuation<HTTPURLResponse, any Error>,
-                  body: AsyncThrowingStream<Data, any Error>.Continuation, origin: String) {
+    func register(
+        _ id: Int, head: CheckedContinuation<HTTPURLResponse, any Error>,
+        body: AsyncThrowingStream<Data, any Error>.Continuation, origin: String
+    ) {
         entries.withLock { $0[id] = Entry(head: head, body: body, origin: origin) }
     }
 
@@ -136,8 +139,9 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, Sendabl
         }
         let failure: HTTPClientError =
             if let urlError = error as? URLError {
-                HTTPClientError(kind: Self.kind(of: urlError), origin: entry.origin,
-                                detail: urlError.localizedDescription)
+                HTTPClientError(
+                    kind: Self.kind(of: urlError), origin: entry.origin,
+                    detail: urlError.localizedDescription)
             } else {
                 HTTPClientError(kind: .other, origin: entry.origin, detail: "\(type(of: error))")
             }

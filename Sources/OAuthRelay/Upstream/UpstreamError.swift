@@ -18,8 +18,10 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
         case .tls:
             // FoundationNetworking takes no custom CA file (it ignores SSL_CERT_FILE, CURL_CA_BUNDLE
             // and URLSessionCertificateAuthorityInfoFile on this toolchain), hence the system store.
-            UpstreamError("\(error). If the server uses a private certificate authority, add it to the "
-                + "system's trusted certificates (e.g. /usr/local/share/ca-certificates, then update-ca-certificates).")
+            UpstreamError(
+                "\(error). If the server uses a private certificate authority, add it to the "
+                    + "system's trusted certificates (e.g. /usr/local/share/ca-certificates, then update-ca-certificates)."
+            )
         case .cancelled, .other:
             UpstreamError("the request to the MCP server failed: \(error)")
         }
@@ -35,11 +37,13 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
         case 401, 403:
             return UpstreamError("the MCP server refused the account (HTTP \(status))\(shown)")
         case 404:
-            return UpstreamError("the MCP server answered HTTP 404 (not found)\(shown); check RELAY_BACKEND_URL, "
-                + "which must be the MCP endpoint itself, e.g. https://host/mcp")
+            return UpstreamError(
+                "the MCP server answered HTTP 404 (not found)\(shown); check RELAY_BACKEND_URL, "
+                    + "which must be the MCP endpoint itself, e.g. https://host/mcp")
         case 200..<300:
-            return UpstreamError("the MCP server answered \(contentType ?? "no content type"), "
-                + "not MCP (JSON or an event stream); check that RELAY_BACKEND_URL is the MCP endpoint")
+            return UpstreamError(
+                "the MCP server answered \(contentType ?? "no content type"), "
+                    + "not MCP (JSON or an event stream); check that RELAY_BACKEND_URL is the MCP endpoint")
         default:
             return UpstreamError("the MCP server answered HTTP \(status)\(shown)")
         }

@@ -71,8 +71,9 @@ actor UpstreamSession {
         case .accepted: return nil
         case .refused(let status, _, _) where status == 405: return nil
         case .refused(let status, let headers, let body):
-            throw UpstreamError.status(status, body: String(decoding: body, as: UTF8.self),
-                                       contentType: headers["content-type"])
+            throw UpstreamError.status(
+                status, body: String(decoding: body, as: UTF8.self),
+                contentType: headers["content-type"])
         }
     }
 
@@ -114,7 +115,8 @@ actor UpstreamSession {
                 let scope = ToolRelay.union(token?.scope, required)
                 logger.info("the MCP server needs more scopes; signing in again", ["oauth.scope": scope])
                 token = try await authorizer.recover(
-                    rejected: token, challenge: challenge, allowRefresh: false, scope: scope).tokens
+                    rejected: token, challenge: challenge, allowRefresh: false, scope: scope
+                ).tokens
                 steppedUp = true
                 signedIn = true
             } else if status == 404, let expired = current.sessionID, !renewed {

@@ -1,6 +1,7 @@
 import Foundation
 import MicroHTTP
 import Synchronization
+
 @testable import OAuthRelay
 
 /// A scripted Streamable HTTP MCP endpoint at `/mcp` for proxy-mode tests: sessions, and a
@@ -82,8 +83,10 @@ final class ScriptedMCPServer: Sendable {
         case .serverError: return .text(502, "bad gateway")
         case .hang(let seconds) where method == "tools/call": Thread.sleep(forTimeInterval: seconds)
         case .breakOff where method == "tools/call" && known:
-            let note: JSONValue = ["jsonrpc": "2.0", "method": "notifications/message",
-                                   "params": ["level": "info", "data": "started"]]
+            let note: JSONValue = [
+                "jsonrpc": "2.0", "method": "notifications/message",
+                "params": ["level": "info", "data": "started"],
+            ]
             state.withLock {
                 $0.heldBack = JSONRPC.result(id: message["id"] ?? .null, ["content": [], "resumed": true])
             }
@@ -110,13 +113,17 @@ final class ScriptedMCPServer: Sendable {
         switch method {
         case "tools/call":
             // An SSE answer: a progress notification first, then the result, with CRLF lines.
-            let note: JSONValue = ["jsonrpc": "2.0", "method": "notifications/message",
-                                   "params": ["level": "info", "data": "working"]]
+            let note: JSONValue = [
+                "jsonrpc": "2.0", "method": "notifications/message",
+                "params": ["level": "info", "data": "working"],
+            ]
             let result = JSONRPC.result(id: id, ["content": [["type": "text", "text": "done"]]])
-            let body = try? "id: 1\r\ndata: \(encoded(note))\r\n\r\n: comment\r\n"
+            let body =
+                try? "id: 1\r\ndata: \(encoded(note))\r\n\r\n: comment\r\n"
                 + "id: 2\r\ndata: \(encoded(result))\r\n\r\n"
-            return HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream")],
-                                body: Array((body ?? "").utf8))
+            return HTTPResponse(
+                status: 200, headers: [("Content-Type", "text/event-stream")],
+                body: Array((body ?? "").utf8))
         default:
             return json(JSONRPC.result(id: id, ["tools": [], "session": .string(session ?? "")]))
         }
@@ -164,7 +171,8 @@ final class ScriptedMCPServer: Sendable {
     }
 
     private static func json(_ value: JSONValue) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
-                     body: Array((try? JSONCoding.encode(value)) ?? Data()))
+        HTTPResponse(
+            status: 200, headers: [("Content-Type", "application/json")],
+            body: Array((try? JSONCoding.encode(value)) ?? Data()))
     }
 }

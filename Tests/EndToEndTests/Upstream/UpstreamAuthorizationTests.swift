@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 @Suite("Upstream proxy: sign-in on 401 and step-up on 403 against the dev server")
@@ -12,9 +13,10 @@ struct UpstreamAuthorizationTests {
             state.stepUpScope = "notes:write"
         }
         let bed = try TestBed { $0.resource = upstream.url }
-        let relay = try RelayProcess(environment: bed.relayEnvironment([
-            "RELAY_BACKEND_URL": upstream.url, "RELAY_SCOPES": "notes:read",
-        ]))
+        let relay = try RelayProcess(
+            environment: bed.relayEnvironment([
+                "RELAY_BACKEND_URL": upstream.url, "RELAY_SCOPES": "notes:read",
+            ]))
         let initialized = try await relay.initialize()
         #expect(initialized["result"]?["serverInfo"]?["name"] == "scripted")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 @Suite("Upstream proxy: the real binary in front of a scripted Streamable HTTP server")
@@ -60,9 +61,10 @@ struct UpstreamProxyTests {
         let replay = try #require(initializes.last?.message)
         #expect(replay["id"]?.stringValue?.hasPrefix("oauth-relay-") == true)
         #expect(replay["params"]?["clientInfo"]?["name"] == "e2e")
-        #expect(server.received.contains {
-            $0.message["method"] == "notifications/initialized" && $0.session == "session-2"
-        })
+        #expect(
+            server.received.contains {
+                $0.message["method"] == "notifications/initialized" && $0.session == "session-2"
+            })
         #expect(!relay.stdout.contains { $0.contains("oauth-relay-initialize") })
     }
 
