@@ -32,6 +32,9 @@ enum LoginCommand {
         }
         do {
             let command = try CommandContext(settings: settings, command: "login")
+            // A store that cannot be read (wrong passphrase, locked keyring) fails now, not after
+            // the user has finished the sign-in in the browser.
+            _ = try command.store.entries()
             let context = try await command.authorizationContext()
             let tokens: TokenSet
             if options.has("--device") {
