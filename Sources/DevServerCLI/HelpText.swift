@@ -16,7 +16,8 @@ enum HelpText {
           --access-token-lifetime SECS   access token lifetime (default 3600)
           --refresh-token-lifetime SECS  refresh token lifetime (default 2592000, 30 days)
           --code-lifetime SECS           authorization code lifetime (default 60)
-          --auto-approve USER            approve every sign-in as USER without showing a page
+          --auto-approve USER            approve every sign-in as USER without showing a page,
+                                 device codes included (approved at the first poll)
           --client ID                    pre-register another public client (repeatable);
                                          oauth-relay is always registered
           --scopes "A B"                 scopes_supported (default "notes:read notes:write")

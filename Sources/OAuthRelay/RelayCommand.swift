@@ -15,6 +15,10 @@ public enum RelayCommand {
         switch rest.first {
         case nil, "serve":
             if let extra = rest.dropFirst().first {
+                if extra == "--help" || extra == "-h" {
+                    print(helpText, terminator: "")
+                    return 0
+                }
                 return usageError("unexpected argument \(extra)")
             }
             return await RelayService.serve(settings: settings)
@@ -29,10 +33,10 @@ public enum RelayCommand {
         case "status":
             return await StatusCommand.run(arguments: Array(rest.dropFirst()), settings: settings)
         case "-h", "--help", "help":
-            Logger.standardError(helpText)
+            print(helpText, terminator: "")
             return 0
         case "--version", "version":
-            Logger.standardError("oauth-relay \(MCPServer.serverVersion)\n")
+            print("oauth-relay \(MCPServer.serverVersion)")
             return 0
         case let other?:
             return usageError("unknown command or option \(other)")
@@ -64,8 +68,16 @@ public enum RelayCommand {
             let flag = Settings.flag(for: setting.name)
             text += "  \(setting.name) / \(flag)\n      \(setting.help)\n"
         }
-        text += "\nEach command has its own --help. Help goes to standard error; when serving, standard "
-            + "output carries only the MCP protocol.\n"
+        text += """
+
+            Environment only (never a flag, so it stays out of process listings):
+              RELAY_TOKEN_PASSPHRASE
+                  the encrypted store's passphrase; prefer RELAY_TOKEN_PASSPHRASE_FILE
+
+            Each command has its own --help. When serving, standard output carries only the MCP
+            protocol; logs go to standard error.
+
+            """
         return text
     }
 }

@@ -99,6 +99,18 @@ struct PlaintextFileStoreTests {
         #expect(error.code == .notSecure)
     }
 
+    @Test("a FIFO at the token path is refused at once, not waited on", .timeLimit(.minutes(1)))
+    func fifoRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = "\(directory.path)/tokens.json"
+        #expect(mkfifo(path, 0o600) == 0)
+        let error = #expect(throws: TokenStoreError.self) {
+            try PlaintextFileStore(path: path).load(Samples.key)
+        }
+        #expect(error?.message.contains("not a regular file") == true, "\(String(describing: error))")
+    }
+
     @Test("corrupt JSON is reported without quoting the file")
     func corruptFile() throws {
         let directory = try TemporaryDirectory()

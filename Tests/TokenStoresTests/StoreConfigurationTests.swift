@@ -98,6 +98,19 @@ struct StoreConfigurationTests {
         #expect(throws: TokenStoreError.self) { try configuration.encryptionSecret() }
     }
 
+    @Test("a FIFO as key or passphrase file is refused at once, naming the setting",
+          .timeLimit(.minutes(1)), arguments: ["RELAY_TOKEN_KEY_FILE", "RELAY_TOKEN_PASSPHRASE_FILE"])
+    func fifoSecretFile(setting: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = "\(directory.path)/secret"
+        #expect(mkfifo(path, 0o600) == 0)
+        let configuration = try StoreConfiguration(environment: ["HOME": "/tmp", setting: path])
+        let error = #expect(throws: TokenStoreError.self) { try configuration.encryptionSecret() }
+        #expect(error?.message.contains("not a regular file; remove it or set \(setting)") == true,
+                "\(String(describing: error))")
+    }
+
     @Test("store migrate copies, verifies and removes the source; store list shows no secret")
     func migrateAndList() throws {
         let directory = try TemporaryDirectory()

@@ -31,4 +31,28 @@ struct CommandOptions: Sendable, Equatable {
     }
 
     func has(_ name: String) -> Bool { switches.contains(name) }
+
+    /// Parses a subcommand's switches and answers `--help` and usage errors, which every
+    /// subcommand treats alike. Returns the options to run with, or the exit status to stop with.
+    static func prepare(
+        _ arguments: [String], command: String, allowed: Set<String>, exclusive: [Set<String>] = [],
+        help text: String
+    ) -> Result<CommandOptions, Stop> {
+        do {
+            let options = try CommandOptions(arguments, command: command, allowed: allowed, exclusive: exclusive)
+            guard !options.help else {
+                Terminal.show(text)
+                return .failure(Stop(status: 0))
+            }
+            return .success(options)
+        } catch {
+            Terminal.show("oauth-relay \(error)\n")
+            return .failure(Stop(status: 2))
+        }
+    }
+
+    /// The subcommand is done before it ran: help was shown (0) or the usage was wrong (2).
+    struct Stop: Error {
+        let status: Int32
+    }
 }

@@ -24,20 +24,17 @@ enum LoginCommand {
 
     static func run(arguments: [String], settings: [String: String]) async -> Int32 {
         let options: CommandOptions
-        do {
-            options = try CommandOptions(
-                arguments, command: "login", allowed: ["--device", "--no-browser"],
-                exclusive: [["--device", "--no-browser"]])
-        } catch {
-            Terminal.show("oauth-relay \(error)\n")
-            return 2
-        }
-        if options.help {
-            Terminal.show(help)
-            return 0
+        switch CommandOptions.prepare(
+            arguments, command: "login", allowed: ["--device", "--no-browser"],
+            exclusive: [["--device", "--no-browser"]], help: help) {
+        case .success(let parsed): options = parsed
+        case .failure(let stop): return stop.status
         }
         do {
             let command = try CommandContext(settings: settings, command: "login")
+            // A store that cannot be read (wrong passphrase, locked keyring) fails now, not after
+            // the user has finished the sign-in in the browser.
+            _ = try command.store.entries()
             let context = try await command.authorizationContext()
             let tokens: TokenSet
             if options.has("--device") {

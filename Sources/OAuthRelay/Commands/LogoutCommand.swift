@@ -22,22 +22,16 @@ enum LogoutCommand {
 
     static func run(arguments: [String], settings: [String: String]) async -> Int32 {
         let options: CommandOptions
-        do {
-            options = try CommandOptions(arguments, command: "logout", allowed: ["--all"])
-        } catch {
-            Terminal.show("oauth-relay \(error)\n")
-            return 2
-        }
-        if options.help {
-            Terminal.show(help)
-            return 0
+        switch CommandOptions.prepare(arguments, command: "logout", allowed: ["--all"], help: help) {
+        case .success(let parsed): options = parsed
+        case .failure(let stop): return stop.status
         }
         do {
             let command = try CommandContext(settings: settings, command: "logout")
             var entries = try command.store.entries()
             if !options.has("--all") {
-                let wanted = try await issuer(command)
                 let resource = command.configuration.resource ?? ""
+                let wanted = try await issuer(command, entries: entries, resource: resource)
                 entries = entries.filter { entry in
                     entry.key.issuer == wanted && entry.key.resource == resource
                         && (command.configuration.clientID.map { $0 == entry.key.clientID } ?? true)
@@ -56,6 +50,10 @@ enum LogoutCommand {
                 try command.store.clear(entry.key)
                 Terminal.show("Deleted the stored sign-in for \(entry.key).\n")
             }
+            if options.has("--all") {
+                // Dynamic registrations go too, so a server that forgot the client starts afresh.
+                for issuer in Set(entries.map(\.key.issuer)) { try command.store.clearClient(issuer: issuer) }
+            }
             return 0
         } catch CommandContext.Exit.status(let status) {
             return status
@@ -66,8 +64,13 @@ enum LogoutCommand {
     }
 
     /// The issuer these settings sign in to: configured, else named by the backend (RFC 9728).
-    private static func issuer(_ command: CommandContext) async throws -> String {
+    /// A stored sign-in for this resource names its issuer, so signing out needs no network when
+    /// there is exactly one; only an ambiguous store asks the backend.
+    private static func issuer(_ command: CommandContext, entries: [(key: TokenKey, tokens: TokenSet)],
+                               resource: String) async throws -> String {
         if let configured = command.configuration.authServerURL { return configured.absoluteString }
+        let issuers = Set(entries.filter { $0.key.resource == resource }.map(\.key.issuer))
+        if issuers.count == 1, let only = issuers.first { return only }
         let discovery = Discovery(http: command.http, logger: command.logger)
         return try await discovery.protectedResource(backend: command.configuration.backendURL, challenge: nil)
             .authorizationServer.absoluteString

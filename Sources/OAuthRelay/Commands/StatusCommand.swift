@@ -19,15 +19,9 @@ enum StatusCommand {
 
     static func run(arguments: [String], settings: [String: String]) async -> Int32 {
         let options: CommandOptions
-        do {
-            options = try CommandOptions(arguments, command: "status", allowed: ["--json"])
-        } catch {
-            Terminal.show("oauth-relay \(error)\n")
-            return 2
-        }
-        if options.help {
-            Terminal.show(help)
-            return 0
+        switch CommandOptions.prepare(arguments, command: "status", allowed: ["--json"], help: help) {
+        case .success(let parsed): options = parsed
+        case .failure(let stop): return stop.status
         }
         do {
             let command = try CommandContext(settings: settings, command: "status")

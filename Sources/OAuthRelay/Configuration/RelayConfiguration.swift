@@ -115,6 +115,13 @@ public struct RelayConfiguration: Sendable {
             throw ConfigurationError(
                 setting: setting, "\(setting)=\(text) is not an absolute URL; use https://host/...")
         }
+        if url.host?.contains(":") == true {
+            // swift-corelibs-foundation cannot connect to IPv6 literals (its issue 5496).
+            throw ConfigurationError(
+                setting: setting,
+                "\(setting)=\(text): IPv6 address literals are not supported by the HTTP client yet; "
+                    + "use 127.0.0.1, localhost or a host name")
+        }
         guard scheme == "https" || (scheme == "http" && isLoopback(url)) else {
             throw ConfigurationError(
                 setting: setting,

@@ -21,9 +21,21 @@ public enum Settings {
         ("RELAY_TOKEN_STORE", "auto (default), secret-service, encrypted-file or plaintext"),
         ("RELAY_TOKEN_PATH", "token file for the file stores"),
         ("RELAY_TOKEN_PASSPHRASE_FILE", "file holding the encrypted store's passphrase"),
-        ("RELAY_TOKEN_KEY_FILE", "file holding a 32-byte key for the encrypted store"),
-        ("RELAY_SECRET_COLLECTION", "Secret Service collection: default or session"),
+        ("RELAY_TOKEN_KEY_FILE",
+         "file holding a 32-byte key (raw or 64 hex digits) for the encrypted store; wins over a passphrase"),
+        ("RELAY_SECRET_COLLECTION",
+         "Secret Service collection: default (the login keyring), session (in memory), another alias or a path"),
+        ("RELAY_KEYRING_TIMEOUT", "seconds every keyring call may take (default 5)"),
     ]
+
+    /// Settings read from the environment only: secrets never come from flags.
+    public static let environmentOnly = ["RELAY_TOKEN_PASSPHRASE"]
+
+    /// `RELAY_*` names in the environment that no setting has — usually a typo worth a warning.
+    public static func unknownNames(in settings: [String: String]) -> [String] {
+        let names = Set(known.map(\.name) + environmentOnly)
+        return settings.keys.filter { $0.hasPrefix("RELAY_") && !names.contains($0) }.sorted()
+    }
 
     /// The flag spelling of a setting: `RELAY_BACKEND_URL` → `--backend-url`.
     public static func flag(for name: String) -> String {

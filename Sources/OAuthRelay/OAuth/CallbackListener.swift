@@ -57,8 +57,9 @@ final class CallbackListener: Sendable {
             try await Task.sleep(for: .seconds(timeout))
             finish(.failed(OAuthError(
                 .timedOut,
-                "the sign-in did not finish within \(Int(timeout)) seconds; open the sign-in link from the "
-                    + "relay's log and call the tool again, or raise RELAY_AUTH_TIMEOUT")))
+                "the sign-in did not finish within \(Int(timeout)) seconds and its link has expired; start it "
+                    + "again (call the tool again, or run oauth-relay login) and finish it in the browser, "
+                    + "or raise RELAY_AUTH_TIMEOUT")))
         }
         defer { timer.cancel() }
         return await withTaskCancellationHandler {

@@ -45,11 +45,22 @@ struct DeviceAuthorization: Sendable {
             throw OAuthError(.tokenEndpoint, "the device authorization response lacks device_code, user_code "
                 + "or verification_uri")
         }
-        let interval = TokenResponse.expiresIn(object["interval"]) ?? 5
         return Started(
             deviceCode: deviceCode, userCode: userCode, verificationURI: verification,
             verificationURIComplete: object["verification_uri_complete"] as? String,
-            expiresIn: TokenResponse.expiresIn(object["expires_in"]) ?? 600, interval: interval)
+            expiresIn: Self.codeLifetime(object["expires_in"]), interval: Self.pollInterval(object["interval"]))
+    }
+
+    /// The polling interval (RFC 8628 §3.2): default 5 seconds, kept within 1 second (a hostile
+    /// or careless server must not make the relay poll in a tight loop) and 5 minutes.
+    static func pollInterval(_ value: Any?) -> TimeInterval {
+        min(max(TokenResponse.expiresIn(value) ?? 5, 1), 300)
+    }
+
+    /// How long the device code lives: default 10 minutes, at most one day, so the countdown and
+    /// the polling deadline stay sane whatever the server says.
+    static func codeLifetime(_ value: Any?) -> TimeInterval {
+        min(TokenResponse.expiresIn(value) ?? 600, 86_400)
     }
 
     /// Polls the token endpoint until the user decides or the code expires (RFC 8628 §3.4–3.5):

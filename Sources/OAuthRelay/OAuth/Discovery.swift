@@ -95,10 +95,18 @@ struct Discovery: Sendable {
             components.path = "/.well-known/oauth-protected-resource"
             components.url.map { candidates.append($0) }
         }
+        var unreachable: HTTPClientError?
         for url in candidates {
             var request = URLRequest(url: url)
             request.setValue("application/json", forHTTPHeaderField: "Accept")
-            guard let response = try? await http.send(request), response.status == 200,
+            let response: HTTPClientResponse
+            do {
+                response = try await http.send(request)
+            } catch let error as HTTPClientError {
+                unreachable = error
+                continue
+            }
+            guard response.status == 200,
                 let document = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
                 let resource = document["resource"] as? String,
                 let servers = document["authorization_servers"] as? [String], let first = servers.first,
@@ -107,6 +115,12 @@ struct Discovery: Sendable {
             return ProtectedResourceMetadata(
                 resource: resource, authorizationServer: server,
                 scopesSupported: document["scopes_supported"] as? [String])
+        }
+        if let unreachable {
+            throw OAuthError(
+                .network,
+                "cannot reach the backend to find its authorization server: \(unreachable); check "
+                    + "RELAY_BACKEND_URL and that the service is up, or set RELAY_AUTH_SERVER_URL")
         }
         throw OAuthError(
             .discovery,

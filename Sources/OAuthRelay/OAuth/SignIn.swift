@@ -29,14 +29,15 @@ struct SignIn: Sendable {
         } catch {
             switch error {
             case .notConfigured:
-                logger.info("RELAY_BROWSER=none: waiting for the sign-in URL to be opened by hand")
+                logger.info("RELAY_BROWSER=manual: waiting for the sign-in URL to be opened by hand")
             case .unsafeURL:
                 throw OAuthError(
                     .unsupportedServer, "the authorization endpoint is not an http(s) URL; refusing to open it")
             case .spawnFailed(let program, let number):
-                logger.warning(
-                    "cannot start the browser \(program) (\(String(cString: strerror(number)))); "
-                        + "open the URL above by hand or set RELAY_BROWSER")
+                throw OAuthError(
+                    .browser,
+                    "cannot start the browser program \(program) (\(String(cString: strerror(number)))); set "
+                        + "RELAY_BROWSER to a browser command, or RELAY_BROWSER=manual to open the logged URL by hand")
             }
         }
 

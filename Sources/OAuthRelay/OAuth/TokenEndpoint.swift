@@ -83,8 +83,9 @@ struct TokenEndpoint: Sendable {
         case "invalid_client", "unauthorized_client":
             return OAuthError(
                 .invalidClient,
-                "the authorization server does not accept this client (\(error.code)\(detail)); "
-                    + "check RELAY_CLIENT_ID")
+                "the authorization server does not accept this client (\(error.code)\(detail)); check "
+                    + "RELAY_CLIENT_ID, or, for a client registered automatically, run oauth-relay logout --all "
+                    + "to forget the registration")
         default:
             return OAuthError(.tokenEndpoint, "the token endpoint refused the request (\(error.code)\(detail))")
         }

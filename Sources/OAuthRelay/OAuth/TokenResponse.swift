@@ -31,8 +31,14 @@ enum TokenResponse {
             tokenType: "Bearer")
     }
 
+    /// The longest lifetime believed: ten years. A server may send any number; larger ones are
+    /// clamped so that every date, duration and integer derived from them stays representable
+    /// (`1e300` once crashed `login --device` and left `status` without an expiry).
+    static let maximumLifetime: TimeInterval = 10 * 365 * 86_400
+
     /// `expires_in` as seconds: a number or a numeric string. Missing, zero, negative, or not a
-    /// finite number all mean "unknown" — the relay then relies on the backend's 401.
+    /// finite number all mean "unknown" — the relay then relies on the backend's 401. Values over
+    /// `maximumLifetime` are clamped to it.
     static func expiresIn(_ value: Any?) -> TimeInterval? {
         let seconds: Double?
         switch value {
@@ -46,7 +52,7 @@ enum TokenResponse {
             seconds = nil
         }
         guard let seconds, seconds.isFinite, seconds > 0 else { return nil }
-        return seconds
+        return min(seconds, maximumLifetime)
     }
 
     /// The `error` and `error_description` of an RFC 6749 §5.2 error body, if it has them.

@@ -59,7 +59,7 @@ extension StoreConfiguration {
     private func readSecretFile(_ path: String, setting: String, checked: Bool) throws -> [UInt8] {
         let bytes: [UInt8]?
         if checked {
-            bytes = try SecureFile.read(path)
+            bytes = try SecureFile.read(path, setting: setting)
         } else {
             bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
         }

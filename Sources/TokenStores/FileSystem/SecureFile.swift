@@ -29,16 +29,21 @@ enum SecureFile {
         try checkDirectory(directory, info)
     }
 
-    /// Reads a whole file; nil when it does not exist.
-    static func read(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    /// Reads a whole file; nil when it does not exist. `setting` names what to change when the
+    /// path is not a usable file.
+    ///
+    /// The file is opened non-blocking so that a FIFO (or a device) at the path is refused at
+    /// once instead of hanging until some other process writes to it.
+    static func read(_ path: String, setting: String = "RELAY_TOKEN_PATH") throws -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
             if errno == ELOOP { throw symlinkError(path) }
             throw ioError("open", path)
         }
         defer { close(descriptor) }
-        try checkFile(descriptor, path)
+        try checkFile(descriptor, path, setting: setting)
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         defer { SecureZero.wipe(&chunk) }
@@ -88,11 +93,11 @@ enum SecureFile {
 
     // MARK: - Checks
 
-    static func checkFile(_ descriptor: Int32, _ path: String) throws {
+    static func checkFile(_ descriptor: Int32, _ path: String, setting: String = "RELAY_TOKEN_PATH") throws {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw ioError("inspect", path) }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw TokenStoreError(.notSecure, "\(path) is not a regular file; remove it or set RELAY_TOKEN_PATH")
+            throw TokenStoreError(.notSecure, "\(path) is not a regular file; remove it or set \(setting)")
         }
         guard info.st_uid == geteuid() else {
             throw TokenStoreError(

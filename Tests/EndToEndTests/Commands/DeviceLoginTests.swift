@@ -44,6 +44,17 @@ struct DeviceLoginTests {
         #expect(try bed.storedTokenValues().isEmpty)
     }
 
+    @Test("an absurd device code lifetime from the server is clamped, not a crash")
+    func hugeCodeLifetime() async throws {
+        let bed = try TestBed()
+        let fake = try SlowDownServer(answers: [], codeLifetime: 1e300)
+        let run = try await CommandRun.run(
+            ["login", "--device"], environment: bed.commandEnvironment(["RELAY_AUTH_SERVER_URL": fake.issuer]))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("The code expires in 1440 minutes."), "\(run.stderr)")
+        #expect(fake.pollTimes().count == 1)
+    }
+
     @Test("slow_down adds 5 seconds to the interval for good (intervals observed at the server)")
     func slowDown() async throws {
         let bed = try TestBed()
@@ -68,7 +79,7 @@ final class SlowDownServer: Sendable {
     private let times = Locked<[Date]>([])
     let issuer: String
 
-    init(answers: [String]) throws {
+    init(answers: [String], codeLifetime: Double = 120) throws {
         let base = Locked("")
         let times = self.times
         server = try HTTPServer { request in
@@ -83,7 +94,7 @@ final class SlowDownServer: Sendable {
             case "/device_authorization":
                 return .json(200, [
                     "device_code": "device-secret", "user_code": "WDJB-MJHT", "verification_uri": issuer + "/device",
-                    "expires_in": 120, "interval": 1,
+                    "expires_in": codeLifetime, "interval": 1,
                 ])
             case "/token":
                 let index = times.withLock { times in

@@ -46,10 +46,18 @@ struct RelayConfigurationTests {
     }
 
     @Test("plain http is accepted on loopback", arguments: [
-        "http://127.0.0.1:8080", "http://localhost:8080/api", "http://[::1]:8080", "http://127.1.2.3",
+        "http://127.0.0.1:8080", "http://localhost:8080/api", "http://127.1.2.3",
     ])
     func loopbackHTTP(url: String) throws {
         #expect(try configuration(["RELAY_BACKEND_URL": url]).backendURL.absoluteString == url)
+    }
+
+    @Test("IPv6 literals are refused with the reason, since URLSession on Linux cannot reach them",
+          arguments: ["http://[::1]:8080", "https://[2001:db8::1]/api"])
+    func ipv6Literals(url: String) {
+        let error = refused(["RELAY_BACKEND_URL": url])
+        #expect(error?.setting == "RELAY_BACKEND_URL")
+        #expect(error?.message.contains("IPv6 address literals are not supported") == true)
     }
 
     @Test("bad callback ports are refused naming RELAY_CALLBACK_PORT", arguments: [

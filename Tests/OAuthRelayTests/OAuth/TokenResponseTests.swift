@@ -41,6 +41,22 @@ struct TokenResponseTests {
         #expect(tokens.expiresAt == seconds.map { now.addingTimeInterval($0) })
     }
 
+    @Test("an enormous expires_in is clamped to ten years, so every date derived from it is usable",
+          arguments: ["1e300", "\"1e300\"", "9223372036854775807", "1e20"])
+    func enormousExpiry(raw: String) throws {
+        let tokens = try parse("{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":\(raw)}")
+        #expect(tokens.expiresAt == now.addingTimeInterval(TokenResponse.maximumLifetime))
+    }
+
+    @Test("the device grant's interval stays within 1 s and 5 min, its lifetime within a day", arguments: [
+        (nil as Double?, 5.0, 600.0), (0, 5, 600), (1e-300, 1, 1e-300), (0.2, 1, 0.2), (7, 7, 7),
+        (1e300, 300, 86_400), (9e18, 300, 86_400),
+    ])
+    func deviceLimits(raw: Double?, interval: Double, lifetime: Double) {
+        #expect(DeviceAuthorization.pollInterval(raw.map { NSNumber(value: $0) }) == interval)
+        #expect(DeviceAuthorization.codeLifetime(raw.map { NSNumber(value: $0) }) == lifetime)
+    }
+
     @Test("a missing expires_in means unknown")
     func missingExpiry() throws {
         #expect(try parse("{\"access_token\":\"at\",\"token_type\":\"Bearer\"}").expiresAt == nil)
