@@ -197,3 +197,24 @@ def test_an_untrusted_certificate_is_reported_as_a_tls_failure(relay_binary, tmp
         server.shutdown()
     message = json.loads(result.stdout.splitlines()[0])["error"]["message"]
     assert "TLS" in message and "certificate" in message, message
+
+
+async def call_in_stateless_mode(parameters):
+    async with stdio_client(parameters) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            tools = await session.list_tools()
+            echo = await session.call_tool("echo", {"message": "no session"})
+            whoami = await session.call_tool("whoami", {})
+            return tools, echo, whoami
+
+
+def test_a_stateless_server_without_session_ids(relay_binary):
+    server = Upstream(BIN, json_response=True, stateless=True)
+    try:
+        tools, echo, whoami = asyncio.run(call_in_stateless_mode(server.relay_parameters(relay_binary)))
+    finally:
+        server.stop()
+    assert "echo" in {tool.name for tool in tools.tools}
+    assert text(echo) == "echo: no session"
+    assert text(whoami) == "subject: sdk-user"
