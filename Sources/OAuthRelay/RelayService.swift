@@ -63,6 +63,7 @@ public enum RelayService {
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { signal in
             logger.info("received signal \(signal); shutting down")
             session.cancelAll()
+            session.endUpstreamSession()
             // The callback listener and connections close with the process.
             exit(0)
         }

@@ -5,9 +5,13 @@ protocol HostSession: Sendable {
     func run(inputFD: Int32) async
     /// Cancels everything in flight (SIGTERM).
     func cancelAll()
+    /// Ends the upstream session, if there is one, waiting briefly (SIGTERM, just before exit).
+    func endUpstreamSession()
 }
 
-extension StdioSession: HostSession {}
+extension StdioSession: HostSession {
+    func endUpstreamSession() {}
+}
 
 extension ProxySession: HostSession {
     /// A proxy for `configuration.backendURL` with its own streaming connection pool.

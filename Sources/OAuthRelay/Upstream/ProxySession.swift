@@ -44,6 +44,17 @@ final class ProxySession: Sendable {
         await upstream.terminate()
     }
 
+    /// Sends the DELETE that ends the upstream session and waits for it, at most a second: the
+    /// process is about to exit, so this blocks on purpose.
+    func endUpstreamSession() {
+        let done = DispatchSemaphore(value: 0)
+        Task { [upstream] in
+            await upstream.terminate()
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + 1)
+    }
+
     /// Cancels everything in flight (SIGTERM).
     func cancelAll() {
         inFlight.withLock { $0.values }.forEach { $0.cancel() }

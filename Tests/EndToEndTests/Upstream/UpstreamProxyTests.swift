@@ -154,4 +154,16 @@ struct UpstreamProxyTests {
         #expect(answer["result"]?["resumed"] == true)
         #expect(relay.stdout.contains { $0.contains("started") })
     }
+
+    @Test("SIGTERM ends the upstream session with DELETE before the relay exits")
+    func deleteOnSignal() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        relay.signal(SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(3)
+        while relay.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!relay.isRunning)
+        #expect(server.state.withLock { $0.deleted } == ["session-1"])
+    }
 }
