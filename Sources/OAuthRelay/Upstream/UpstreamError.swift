@@ -20,8 +20,8 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
             // and URLSessionCertificateAuthorityInfoFile on this toolchain), hence the system store.
             UpstreamError(
                 "\(error). If the server uses a private certificate authority, add it to the "
-                    + "system's trusted certificates (e.g. /usr/local/share/ca-certificates, then update-ca-certificates)."
-            )
+                    + "system's trusted certificates (/usr/local/share/ca-certificates, "
+                    + "then update-ca-certificates).")
         case .cancelled, .other:
             UpstreamError("the request to the MCP server failed: \(error)")
         }
