@@ -29,9 +29,14 @@ test: build pyenv
 demo: build pyenv
 	.venv/bin/python scripts/demo.py --relay $(BIN)/oauth-relay --dev-server $(BIN)/oauth-relay-dev-server
 
+## Medians on this machine: REST mode and token stores, then MCP proxy mode side by side with
+## mcp-proxy and fastmcp's proxy (installed into .venv-bench, apart from the test environment).
 bench: release pyenv
 	.venv/bin/python scripts/bench.py --relay .build/release/oauth-relay \
 		--dev-server .build/release/oauth-relay-dev-server --store-bench .build/release/TokenStoreStress
+	@[ -x .venv-bench/bin/python ] || (python3 -m venv .venv-bench && \
+		.venv-bench/bin/pip install -q --disable-pip-version-check -r scripts/requirements-bench.txt)
+	.venv/bin/python scripts/bench_mcp.py --relay .build/release/oauth-relay
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests
