@@ -25,12 +25,14 @@ struct DevServerRouter: Sendable {
             context.recorder.count(method: request.method, path: request.path)
             // Every request is recorded in order (metadata probes and 404s too), so tests can
             // assert discovery order; only non-secret parameters are kept.
-            context.recorder.record(method: request.method, path: request.path,
-                                    parameters: request.query + (request.formValues() ?? []))
+            context.recorder.record(
+                method: request.method, path: request.path,
+                parameters: request.query + (request.formValues() ?? []))
         }
         guard let name else { return notFound() }
         if let status = context.settings.takeFailure(for: name) {
-            let code = context.settings.current.failureErrors[name]
+            let code =
+                context.settings.current.failureErrors[name]
                 ?? (status >= 500 ? "server_error" : "invalid_request")
             return .json(status, ["error": code, "error_description": "failure injected by a test control"])
         }

@@ -22,8 +22,9 @@ if options.showHelp {
 
 let host = options.configuration.host
 if !(host.hasPrefix("127.") || host == "::1") {
-    standardError("oauth-relay-dev-server: warning: listening on \(host), reachable from other machines; "
-        + "this is a development server with throw-away keys: prefer 127.0.0.1")
+    standardError(
+        "oauth-relay-dev-server: warning: listening on \(host), reachable from other machines; "
+            + "this is a development server with throw-away keys: prefer 127.0.0.1")
 }
 
 let server: DevServer

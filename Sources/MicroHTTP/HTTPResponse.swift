@@ -34,8 +34,10 @@ public struct HTTPResponse: Sendable {
             headers: [
                 ("Content-Type", "text/html; charset=utf-8"),
                 ("Cache-Control", "no-store"),
-                ("Content-Security-Policy",
-                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+                (
+                    "Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+                ),
                 ("X-Frame-Options", "DENY"),
                 ("Referrer-Policy", "no-referrer"),
             ],

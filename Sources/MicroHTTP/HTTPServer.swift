@@ -17,8 +17,10 @@ public final class HTTPServer: Sendable {
         /// Seconds of inactivity before a connection is closed.
         public var idleTimeoutSeconds: UInt32
 
-        public init(maxBodyBytes: Int = 1 << 20, maxHeaderBytes: Int = 64 << 10,
-                    idleTimeoutSeconds: UInt32 = 30) {
+        public init(
+            maxBodyBytes: Int = 1 << 20, maxHeaderBytes: Int = 64 << 10,
+            idleTimeoutSeconds: UInt32 = 30
+        ) {
             self.maxBodyBytes = maxBodyBytes
             self.maxHeaderBytes = maxHeaderBytes
             self.idleTimeoutSeconds = idleTimeoutSeconds
@@ -37,11 +39,14 @@ public final class HTTPServer: Sendable {
 
     /// Starts listening immediately.
     /// - Throws: `HTTPServerError`, e.g. `.addressInUse` when the port is taken.
-    public init(host: String = "127.0.0.1", port: UInt16 = 0, limits: Limits = Limits(),
-                handler: @escaping Handler) throws {
+    public init(
+        host: String = "127.0.0.1", port: UInt16 = 0, limits: Limits = Limits(),
+        handler: @escaping Handler
+    ) throws {
         let socket = try openListenSocket(host: host, port: port)
         let context = Unmanaged.passRetained(ServerContext(limits: limits, handler: handler))
-        let flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue)
+        let flags =
+            UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue)
             | UInt32(MHD_USE_THREAD_PER_CONNECTION.rawValue)
             | UInt32(MHD_USE_POLL.rawValue)
         let started = relay_mhd_start(
@@ -105,9 +110,14 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         // First call for this request: headers are known, no body yet.
         let declared = headerValue(connection, "Content-Length").flatMap { Int($0) } ?? 0
         if declared > context.limits.maxBodyBytes {
-            return send(.json(413, ["error": "invalid_request",
-                                    "error_description": "request body is too large"]),
-                        on: connection)
+            return send(
+                .json(
+                    413,
+                    [
+                        "error": "invalid_request",
+                        "error_description": "request body is too large",
+                    ]),
+                on: connection)
         }
         requestPointer.pointee = Unmanaged.passRetained(PendingRequest()).toOpaque()
         return .YES
@@ -130,9 +140,14 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     }
 
     if pending.tooLarge {
-        return send(.json(413, ["error": "invalid_request",
-                                "error_description": "request body is too large"]),
-                    on: connection)
+        return send(
+            .json(
+                413,
+                [
+                    "error": "invalid_request",
+                    "error_description": "request body is too large",
+                ]),
+            on: connection)
     }
     let request = HTTPRequest(
         method: method.map { String(cString: $0) } ?? "GET",
@@ -174,12 +189,14 @@ private func connectionValues(_ connection: OpaquePointer, kind: MHD_ValueKind)
 {
     let collector = ValueCollector()
     let unmanaged = Unmanaged.passUnretained(collector)
-    _ = MHD_get_connection_values(connection, kind, { pointer, _, key, value in
-        guard let pointer, let key else { return .YES }
-        let collector = Unmanaged<ValueCollector>.fromOpaque(pointer).takeUnretainedValue()
-        collector.values.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
-        return .YES
-    }, unmanaged.toOpaque())
+    _ = MHD_get_connection_values(
+        connection, kind,
+        { pointer, _, key, value in
+            guard let pointer, let key else { return .YES }
+            let collector = Unmanaged<ValueCollector>.fromOpaque(pointer).takeUnretainedValue()
+            collector.values.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+            return .YES
+        }, unmanaged.toOpaque())
     return collector.values
 }
 

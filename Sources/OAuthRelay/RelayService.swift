@@ -68,9 +68,11 @@ public enum RelayService {
             exit(0)
         }
         defer { signals.cancel() }
-        logger.debug("serving MCP on stdio", [
-            "relay.backend": configuration.backendURL.absoluteString, "relay.protocol": backendProtocol.rawValue,
-        ])
+        logger.debug(
+            "serving MCP on stdio",
+            [
+                "relay.backend": configuration.backendURL.absoluteString, "relay.protocol": backendProtocol.rawValue,
+            ])
         await session.run(inputFD: 0)
         return 0
     }

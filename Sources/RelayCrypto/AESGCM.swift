@@ -117,7 +117,8 @@ private final class CipherContext {
         let update = encrypting ? EVP_EncryptUpdate : EVP_DecryptUpdate
         let status = input.withUnsafeBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
-                update(pointer, outBuffer.baseAddress, &length, inBuffer.baseAddress,
+                update(
+                    pointer, outBuffer.baseAddress, &length, inBuffer.baseAddress,
                     Int32(inBuffer.count))
             }
         }

@@ -33,8 +33,9 @@ do {
         while true {
             generation += 1
             let body = String(repeating: "x", count: 8192 - 20)
-            try store.save(TokenSet(accessToken: "gen-\(generation)-\(body)", refreshToken: "r-\(generation)"),
-                           for: churnKey)
+            try store.save(
+                TokenSet(accessToken: "gen-\(generation)-\(body)", refreshToken: "r-\(generation)"),
+                for: churnKey)
         }
     case "bench":
         let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 100 : 100
@@ -71,6 +72,7 @@ func runBench(rounds: Int, configuration: StoreConfiguration, store: any TokenSt
         let value = Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
         return String(format: "%.3f", value)
     }
-    print("\(store.name) first_load_ms=\(milliseconds(firstLoad)) "
-        + "save_ms=\(milliseconds(saves.sorted()[rounds / 2])) load_ms=\(milliseconds(loads.sorted()[rounds / 2]))")
+    print(
+        "\(store.name) first_load_ms=\(milliseconds(firstLoad)) "
+            + "save_ms=\(milliseconds(saves.sorted()[rounds / 2])) load_ms=\(milliseconds(loads.sorted()[rounds / 2]))")
 }

@@ -12,8 +12,10 @@ public struct ClientRegistration: Codable, Sendable, Equatable, CustomStringConv
     public var redirectURIs: [String]
     public var registeredAt: Date
 
-    public init(issuer: String, clientID: String, clientSecret: String? = nil,
-                redirectURIs: [String], registeredAt: Date = Date()) {
+    public init(
+        issuer: String, clientID: String, clientSecret: String? = nil,
+        redirectURIs: [String], registeredAt: Date = Date()
+    ) {
         self.issuer = issuer
         self.clientID = clientID
         self.clientSecret = clientSecret

@@ -33,8 +33,10 @@ public struct TokenSet: Codable, Sendable, Equatable, CustomStringConvertible {
     public var scope: String?
     public var tokenType: String
 
-    public init(accessToken: String, refreshToken: String? = nil, expiresAt: Date? = nil,
-                scope: String? = nil, tokenType: String = "Bearer") {
+    public init(
+        accessToken: String, refreshToken: String? = nil, expiresAt: Date? = nil,
+        scope: String? = nil, tokenType: String = "Bearer"
+    ) {
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.expiresAt = expiresAt

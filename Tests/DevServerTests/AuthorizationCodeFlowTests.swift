@@ -14,9 +14,11 @@ struct AuthorizationCodeFlowTests {
         #expect(page.text.contains(#"name="decision" value="deny""#))
         let requestID = try #require(page.text.firstMatch(of: /name="request_id" value="([^"]+)"/)?.1)
 
-        let decision = try await fixture.http.post(fixture.base + "/authorize", form: [
-            ("request_id", String(requestID)), ("username", "bob"), ("decision", "approve"),
-        ])
+        let decision = try await fixture.http.post(
+            fixture.base + "/authorize",
+            form: [
+                ("request_id", String(requestID)), ("username", "bob"), ("decision", "approve"),
+            ])
         #expect(decision.status == 302)
         let parameters = decision.redirectParameters
         #expect(parameters["state"] == "state-1")
@@ -29,9 +31,11 @@ struct AuthorizationCodeFlowTests {
         #expect(token.json["scope"] as? String == "notes:read notes:write")
         #expect(token.header("Cache-Control") == "no-store")
 
-        let replay = try await fixture.http.post(fixture.base + "/authorize", form: [
-            ("request_id", String(requestID)), ("username", "bob"), ("decision", "approve"),
-        ])
+        let replay = try await fixture.http.post(
+            fixture.base + "/authorize",
+            form: [
+                ("request_id", String(requestID)), ("username", "bob"), ("decision", "approve"),
+            ])
         #expect(replay.status == 400, "a request_id is single-use")
     }
 
@@ -40,45 +44,54 @@ struct AuthorizationCodeFlowTests {
         let fixture = try DevServerFixture()
         let page = try await fixture.http.get(fixture.authorizeURL(challenge: try DevServerFixture.pkce().challenge))
         let requestID = try #require(page.text.firstMatch(of: /name="request_id" value="([^"]+)"/)?.1)
-        let decision = try await fixture.http.post(fixture.base + "/authorize", form: [
-            ("request_id", String(requestID)), ("username", "bob"), ("decision", "deny"),
-        ])
+        let decision = try await fixture.http.post(
+            fixture.base + "/authorize",
+            form: [
+                ("request_id", String(requestID)), ("username", "bob"), ("decision", "deny"),
+            ])
         #expect(decision.redirectParameters["error"] == "access_denied")
         #expect(decision.redirectParameters["state"] == "state-1")
         #expect(decision.redirectParameters["code"] == nil)
     }
 
-    @Test("unknown client and bad redirect_uri are shown on a page, never redirected",
-          arguments: [("nobody", DevServerFixture.redirectURI), ("oauth-relay", "https://evil.test/cb"),
-                      ("oauth-relay", "http://192.168.1.2:8080/cb"), ("oauth-relay", "http://127.0.0.1:80/cb#x")])
+    @Test(
+        "unknown client and bad redirect_uri are shown on a page, never redirected",
+        arguments: [
+            ("nobody", DevServerFixture.redirectURI), ("oauth-relay", "https://evil.test/cb"),
+            ("oauth-relay", "http://192.168.1.2:8080/cb"), ("oauth-relay", "http://127.0.0.1:80/cb#x"),
+        ])
     func pageErrors(client: String, redirectURI: String) async throws {
         let fixture = try DevServerFixture()
-        let url = fixture.authorizeURL(challenge: try DevServerFixture.pkce().challenge, client: client,
-                                       redirectURI: redirectURI)
+        let url = fixture.authorizeURL(
+            challenge: try DevServerFixture.pkce().challenge, client: client,
+            redirectURI: redirectURI)
         let response = try await fixture.http.get(url)
         #expect(response.status == 400)
         #expect(response.header("Location") == nil)
     }
 
-    @Test("any loopback port is accepted (RFC 8252 §7.3)",
-          arguments: ["http://127.0.0.1:1/cb", "http://[::1]:65000/cb", "http://localhost:5555/x"])
+    @Test(
+        "any loopback port is accepted (RFC 8252 §7.3)",
+        arguments: ["http://127.0.0.1:1/cb", "http://[::1]:65000/cb", "http://localhost:5555/x"])
     func loopbackPorts(redirectURI: String) async throws {
         let fixture = try DevServerFixture()
         let url = fixture.authorizeURL(challenge: try DevServerFixture.pkce().challenge, redirectURI: redirectURI)
         #expect(try await fixture.http.get(url).status == 200)
     }
 
-    @Test("missing or plain PKCE, bad response_type and unknown scope redirect with an error",
-          arguments: [
+    @Test(
+        "missing or plain PKCE, bad response_type and unknown scope redirect with an error",
+        arguments: [
             ([("code_challenge_method", "plain")], "invalid_request"),
             ([("response_type", "token")], "unsupported_response_type"),
             ([("scope", "admin")], "invalid_scope"),
             ([("resource", "http://elsewhere.test")], "invalid_target"),
-          ])
+        ])
     func redirectedErrors(override: [(String, String)], error: String) async throws {
         let fixture = try DevServerFixture()
-        var components = try #require(URLComponents(
-            string: fixture.authorizeURL(challenge: try DevServerFixture.pkce().challenge)))
+        var components = try #require(
+            URLComponents(
+                string: fixture.authorizeURL(challenge: try DevServerFixture.pkce().challenge)))
         var items = components.queryItems ?? []
         for (name, value) in override {
             items.removeAll { $0.name == name }
@@ -94,7 +107,8 @@ struct AuthorizationCodeFlowTests {
     @Test("a missing code_challenge is refused")
     func missingChallenge() async throws {
         let fixture = try DevServerFixture()
-        let url = fixture.base + "/authorize?response_type=code&client_id=oauth-relay&redirect_uri="
+        let url =
+            fixture.base + "/authorize?response_type=code&client_id=oauth-relay&redirect_uri="
             + "http%3A%2F%2F127.0.0.1%3A5000%2Fcb&state=s"
         let response = try await fixture.http.get(url)
         #expect(response.redirectParameters["error"] == "invalid_request")
@@ -137,11 +151,16 @@ struct AuthorizationCodeFlowTests {
         #expect(try await fixture.callTool("whoami", token: accessToken).status == 401)
     }
 
-    @Test("token errors are RFC 6749 §5.2 JSON",
-          arguments: [[("grant_type", "password"), ("client_id", "oauth-relay")],
-                      [("client_id", "oauth-relay")],
-                      [("grant_type", "authorization_code"), ("grant_type", "refresh_token"),
-                       ("client_id", "oauth-relay")]])
+    @Test(
+        "token errors are RFC 6749 §5.2 JSON",
+        arguments: [
+            [("grant_type", "password"), ("client_id", "oauth-relay")],
+            [("client_id", "oauth-relay")],
+            [
+                ("grant_type", "authorization_code"), ("grant_type", "refresh_token"),
+                ("client_id", "oauth-relay"),
+            ],
+        ])
     func tokenRequestErrors(form: [(String, String)]) async throws {
         let fixture = try DevServerFixture()
         let response = try await fixture.http.post(fixture.base + "/token", form: form)

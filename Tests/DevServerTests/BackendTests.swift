@@ -23,14 +23,17 @@ struct BackendTests {
         #expect(invalid.status == 401 && invalid.error == "invalid_token")
     }
 
-    func token(_ fixture: DevServerFixture, issuer: String? = nil, audience: String? = nil,
-               expiresIn: Int = 300, notBefore: Int? = nil, secret: [UInt8] = DevServerFixture.secret,
-               scope: String = "notes:read") throws -> String {
+    func token(
+        _ fixture: DevServerFixture, issuer: String? = nil, audience: String? = nil,
+        expiresIn: Int = 300, notBefore: Int? = nil, secret: [UInt8] = DevServerFixture.secret,
+        scope: String = "notes:read"
+    ) throws -> String {
         let now = Int(Date().timeIntervalSince1970)
-        let claims = JWTClaims(issuer: issuer ?? fixture.server.issuer, subject: "alice",
-                               audience: [audience ?? fixture.server.resource], expiresAt: now + expiresIn,
-                               notBefore: notBefore.map { now + $0 }, issuedAt: now, jwtID: UUID().uuidString,
-                               scope: scope, clientID: "oauth-relay")
+        let claims = JWTClaims(
+            issuer: issuer ?? fixture.server.issuer, subject: "alice",
+            audience: [audience ?? fixture.server.resource], expiresAt: now + expiresIn,
+            notBefore: notBefore.map { now + $0 }, issuedAt: now, jwtID: UUID().uuidString,
+            scope: scope, clientID: "oauth-relay")
         return try HS256Signer(secret: secret).sign(claims)
     }
 
@@ -73,8 +76,9 @@ struct BackendTests {
     func audienceArray() async throws {
         let fixture = try DevServerFixture()
         let now = Int(Date().timeIntervalSince1970)
-        let claims = JWTClaims(issuer: fixture.server.issuer, subject: "alice",
-                               audience: ["https://other.test", fixture.server.resource], expiresAt: now + 60)
+        let claims = JWTClaims(
+            issuer: fixture.server.issuer, subject: "alice",
+            audience: ["https://other.test", fixture.server.resource], expiresAt: now + 60)
         let token = try HS256Signer(secret: DevServerFixture.secret).sign(claims)
         #expect(try await fixture.callTool("whoami", token: token).status == 200)
     }

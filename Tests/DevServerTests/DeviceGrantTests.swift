@@ -6,18 +6,23 @@ struct DeviceGrantTests {
     static let grantType = "urn:ietf:params:oauth:grant-type:device_code"
 
     func start(_ fixture: DevServerFixture) async throws -> (deviceCode: String, userCode: String) {
-        let response = try await fixture.http.post(fixture.base + "/device_authorization",
-                                                   form: [("client_id", "oauth-relay")])
+        let response = try await fixture.http.post(
+            fixture.base + "/device_authorization",
+            form: [("client_id", "oauth-relay")])
         #expect(response.status == 200)
         #expect(response.json["verification_uri"] as? String == fixture.base + "/device")
-        return (try #require(response.json["device_code"] as? String),
-                try #require(response.json["user_code"] as? String))
+        return (
+            try #require(response.json["device_code"] as? String),
+            try #require(response.json["user_code"] as? String)
+        )
     }
 
     func poll(_ fixture: DevServerFixture, _ deviceCode: String) async throws -> TestResponse {
-        try await fixture.http.post(fixture.base + "/token", form: [
-            ("grant_type", Self.grantType), ("device_code", deviceCode), ("client_id", "oauth-relay"),
-        ])
+        try await fixture.http.post(
+            fixture.base + "/token",
+            form: [
+                ("grant_type", Self.grantType), ("device_code", deviceCode), ("client_id", "oauth-relay"),
+            ])
     }
 
     @Test("pending, then slow_down when polled too fast, then tokens once the user approves")
@@ -29,9 +34,11 @@ struct DeviceGrantTests {
 
         let page = try await fixture.http.get(fixture.base + "/device?user_code=\(userCode)")
         #expect(page.text.contains(#"name="user_code""#))
-        let approve = try await fixture.http.post(fixture.base + "/device", form: [
-            ("user_code", userCode.lowercased()), ("username", "dave"), ("decision", "approve"),
-        ])
+        let approve = try await fixture.http.post(
+            fixture.base + "/device",
+            form: [
+                ("user_code", userCode.lowercased()), ("username", "dave"), ("decision", "approve"),
+            ])
         #expect(approve.status == 200)
 
         // slow_down raised the interval from 1 to 6 seconds.
@@ -48,9 +55,11 @@ struct DeviceGrantTests {
     func denied() async throws {
         let fixture = try DevServerFixture { $0.deviceInterval = 0 }
         let (deviceCode, userCode) = try await start(fixture)
-        _ = try await fixture.http.post(fixture.base + "/device", form: [
-            ("user_code", userCode), ("username", "dave"), ("decision", "deny"),
-        ])
+        _ = try await fixture.http.post(
+            fixture.base + "/device",
+            form: [
+                ("user_code", userCode), ("username", "dave"), ("decision", "deny"),
+            ])
         #expect(try await poll(fixture, deviceCode).error == "access_denied")
     }
 

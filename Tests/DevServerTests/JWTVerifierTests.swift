@@ -14,8 +14,9 @@ struct JWTVerifierTests {
         issuer: String = issuer, audience: [String] = [audience], expiresAt: Int = now + 300,
         notBefore: Int? = nil
     ) -> JWTClaims {
-        JWTClaims(issuer: issuer, subject: "alice", audience: audience, expiresAt: expiresAt,
-                  notBefore: notBefore, issuedAt: now, jwtID: "id-1", scope: "notes:read", clientID: "oauth-relay")
+        JWTClaims(
+            issuer: issuer, subject: "alice", audience: audience, expiresAt: expiresAt,
+            notBefore: notBefore, issuedAt: now, jwtID: "id-1", scope: "notes:read", clientID: "oauth-relay")
     }
 
     static func sign(_ claims: JWTClaims, secret: [UInt8] = secret) throws -> String {
@@ -53,26 +54,32 @@ struct JWTVerifierTests {
     static let rejected: [Case] = [
         Case(name: "expired", token: { try sign(claims(expiresAt: now - 120)) }, code: .expired),
         Case(name: "wrong issuer", token: { try sign(claims(issuer: "http://evil.test")) }, code: .wrongIssuer),
-        Case(name: "wrong audience", token: { try sign(claims(audience: ["http://other.test"])) },
-             code: .wrongAudience),
+        Case(
+            name: "wrong audience", token: { try sign(claims(audience: ["http://other.test"])) },
+            code: .wrongAudience),
         Case(name: "nbf in the future", token: { try sign(claims(notBefore: now + 600)) }, code: .notYetValid),
-        Case(name: "HS256 with the wrong secret",
-             token: { try sign(claims(), secret: Array("another-secret-of-32-bytes-or-more!!".utf8)) },
-             code: .invalidSignature),
-        Case(name: "alg none", token: { try forged(header: #"{"alg":"none","typ":"JWT"}"#) },
-             code: .unsupportedAlgorithm),
+        Case(
+            name: "HS256 with the wrong secret",
+            token: { try sign(claims(), secret: Array("another-secret-of-32-bytes-or-more!!".utf8)) },
+            code: .invalidSignature),
+        Case(
+            name: "alg none", token: { try forged(header: #"{"alg":"none","typ":"JWT"}"#) },
+            code: .unsupportedAlgorithm),
         Case(name: "alg NONE", token: { try forged(header: #"{"alg":"NONE"}"#) }, code: .unsupportedAlgorithm),
-        Case(name: "alg RS256 (algorithm confusion)",
-             token: { try forged(header: #"{"alg":"RS256"}"#, signature: "AAAA") },
-             code: .unsupportedAlgorithm),
-        Case(name: "header without alg", token: { try forged(header: #"{"typ":"JWT"}"#, signature: "AAAA") },
-             code: .unsupportedAlgorithm),
+        Case(
+            name: "alg RS256 (algorithm confusion)",
+            token: { try forged(header: #"{"alg":"RS256"}"#, signature: "AAAA") },
+            code: .unsupportedAlgorithm),
+        Case(
+            name: "header without alg", token: { try forged(header: #"{"typ":"JWT"}"#, signature: "AAAA") },
+            code: .unsupportedAlgorithm),
         Case(name: "two segments", token: { "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0" }, code: .malformed),
         Case(name: "not base64url", token: { "!!!.???.***" }, code: .malformed),
         Case(name: "header is not JSON", token: { "bm90IGpzb24.e30.AAAA" }, code: .malformed),
         Case(name: "empty", token: { "" }, code: .malformed),
-        Case(name: "missing exp", token: { try sign(JWTClaims(issuer: issuer, subject: "a", audience: [audience])) },
-             code: .missingClaim("exp")),
+        Case(
+            name: "missing exp", token: { try sign(JWTClaims(issuer: issuer, subject: "a", audience: [audience])) },
+            code: .missingClaim("exp")),
     ]
 
     @Test("bad tokens are rejected with the rule they break", arguments: rejected)

@@ -9,8 +9,10 @@ struct MetadataTests {
         let fixture = try DevServerFixture()
         let document = try await fixture.http.get(fixture.base + "/.well-known/oauth-authorization-server").json
         #expect(document["issuer"] as? String == fixture.base)
-        for field in ["authorization_endpoint", "token_endpoint", "revocation_endpoint", "registration_endpoint",
-                      "device_authorization_endpoint"] {
+        for field in [
+            "authorization_endpoint", "token_endpoint", "revocation_endpoint", "registration_endpoint",
+            "device_authorization_endpoint",
+        ] {
             #expect((document[field] as? String)?.hasPrefix(fixture.base) == true, "\(field)")
         }
         #expect(document["code_challenge_methods_supported"] as? [String] == ["S256"])
@@ -20,9 +22,12 @@ struct MetadataTests {
         #expect(document["scopes_supported"] as? [String] == ["notes:read", "notes:write"])
     }
 
-    @Test("an issuer with a path is served at all three RFC 8414 §3.1 locations",
-          arguments: ["/.well-known/oauth-authorization-server/tenant-a",
-                      "/.well-known/openid-configuration/tenant-a", "/tenant-a/.well-known/openid-configuration"])
+    @Test(
+        "an issuer with a path is served at all three RFC 8414 §3.1 locations",
+        arguments: [
+            "/.well-known/oauth-authorization-server/tenant-a",
+            "/.well-known/openid-configuration/tenant-a", "/tenant-a/.well-known/openid-configuration",
+        ])
     func issuerPath(path: String) async throws {
         let fixture = try DevServerFixture { $0.issuerPath = "/tenant-a" }
         let response = try await fixture.http.get(fixture.base + path)
@@ -36,8 +41,11 @@ struct MetadataTests {
         let fixture = try DevServerFixture()
         let url = fixture.base + "/.well-known/oauth-authorization-server"
         func switchTo(_ variant: MetadataVariant) async throws {
-            #expect(try await fixture.http.post(fixture.base + "/_test/metadata?variant=\(variant.rawValue)",
-                                                form: []).status == 200)
+            #expect(
+                try await fixture.http.post(
+                    fixture.base + "/_test/metadata?variant=\(variant.rawValue)",
+                    form: []
+                ).status == 200)
         }
         try await switchTo(.plainOnly)
         #expect(try await fixture.http.get(url).json["code_challenge_methods_supported"] as? [String] == ["plain"])
@@ -74,8 +82,9 @@ struct MetadataTests {
         let token = try await fixture.exchange(code: code, verifier: verifier)
         let access = try #require(token.json["access_token"] as? String)
         let payload = try #require(access.split(separator: ".").dropFirst().first)
-        #expect(String(decoding: Data(base64URL: String(payload)), as: UTF8.self)
-            .contains(#""aud":"https://api.example.test""#))
+        #expect(
+            String(decoding: Data(base64URL: String(payload)), as: UTF8.self)
+                .contains(#""aud":"https://api.example.test""#))
     }
 }
 

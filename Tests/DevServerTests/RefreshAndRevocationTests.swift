@@ -39,9 +39,11 @@ struct RefreshAndRevocationTests {
         let tokens = try await fixture.signIn()
         let refresh = try #require(tokens["refresh_token"] as? String)
         let access = try #require(tokens["access_token"] as? String)
-        let revoked = try await fixture.http.post(fixture.base + "/revoke", form: [
-            ("token", refresh), ("token_type_hint", "refresh_token"), ("client_id", "oauth-relay"),
-        ])
+        let revoked = try await fixture.http.post(
+            fixture.base + "/revoke",
+            form: [
+                ("token", refresh), ("token_type_hint", "refresh_token"), ("client_id", "oauth-relay"),
+            ])
         #expect(revoked.status == 200)
         #expect(try await fixture.refresh(refresh).error == "invalid_grant")
         #expect(try await fixture.callTool("whoami", token: access).status == 401)
@@ -61,7 +63,9 @@ struct RefreshAndRevocationTests {
     @Test("dynamic registration accepts native public clients with loopback redirects")
     func register() async throws {
         let fixture = try DevServerFixture { $0.autoApproveUser = "carol" }
-        let response = try await fixture.http.postJSON(fixture.base + "/register", """
+        let response = try await fixture.http.postJSON(
+            fixture.base + "/register",
+            """
             {"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"none","client_name":"t"}
             """)
         #expect(response.status == 201)
@@ -77,14 +81,17 @@ struct RefreshAndRevocationTests {
         #expect(token.status == 200)
     }
 
-    @Test("registration refuses confidential clients, non-loopback redirects and broken JSON",
-          arguments: [
-            (#"{"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"client_secret_basic"}"#,
-             "invalid_client_metadata"),
+    @Test(
+        "registration refuses confidential clients, non-loopback redirects and broken JSON",
+        arguments: [
+            (
+                #"{"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"client_secret_basic"}"#,
+                "invalid_client_metadata"
+            ),
             (#"{"redirect_uris":["https://example.test/cb"]}"#, "invalid_redirect_uri"),
             (#"{"redirect_uris":[]}"#, "invalid_redirect_uri"),
             (#"{"redirect_uris":"#, "invalid_client_metadata"),
-          ])
+        ])
     func registerErrors(body: String, error: String) async throws {
         let fixture = try DevServerFixture()
         let response = try await fixture.http.postJSON(fixture.base + "/register", body)

@@ -21,12 +21,15 @@ struct RobustnessTests {
         #expect(try await fixture.http.get(fixture.base + "/health").status == 200)
     }
 
-    @Test("broken JSON and broken forms get 400 with an RFC-shaped error",
-          arguments: [("/mcp/tools/echo", "application/json", "{\"arguments\":"),
-                      ("/mcp/tools/echo", "application/json", "[1,2]"),
-                      ("/register", "application/json", "\u{0}\u{1}"),
-                      ("/token", "application/x-www-form-urlencoded", "grant_type=%zz"),
-                      ("/token", "application/json", "{\"grant_type\":\"authorization_code\"}")])
+    @Test(
+        "broken JSON and broken forms get 400 with an RFC-shaped error",
+        arguments: [
+            ("/mcp/tools/echo", "application/json", "{\"arguments\":"),
+            ("/mcp/tools/echo", "application/json", "[1,2]"),
+            ("/register", "application/json", "\u{0}\u{1}"),
+            ("/token", "application/x-www-form-urlencoded", "grant_type=%zz"),
+            ("/token", "application/json", "{\"grant_type\":\"authorization_code\"}"),
+        ])
     func brokenBodies(path: String, type: String, body: String) async throws {
         let fixture = try DevServerFixture()
         let response = try await fixture.http.request(

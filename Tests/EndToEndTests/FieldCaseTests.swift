@@ -1,19 +1,23 @@
 import DevServer
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Synchronization
 import MicroHTTP
+import Synchronization
 import Testing
+
 @testable import OAuthRelay
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Entries of CASES.md that need the whole program to show.
 @Suite("Field cases, end to end", .serialized)
 struct FieldCaseTests {
-    @Test("CASES 6: expires_in as a string is a number; missing means unknown", arguments: [
-        ("expiresInString", true), ("noExpiresIn", false),
-    ])
+    @Test(
+        "CASES 6: expires_in as a string is a number; missing means unknown",
+        arguments: [
+            ("expiresInString", true), ("noExpiresIn", false),
+        ])
     func expiresInVariants(variant: String, expectExpiry: Bool) async throws {
         let bed = try TestBed()
         try await bed.control("metadata?variant=\(variant)")
@@ -41,8 +45,10 @@ struct FieldCaseTests {
         let authorizeURL = try await Self.waitForAuthorizeURL(relay)
         let port = try #require(ReferenceFlowTests.callbackPort(in: relay.stderr) as UInt16?)
 
-        for forged in ["error=access_denied", "state=wrong&error=access_denied", "state=wrong&code=stolen",
-                       "code=x"] {
+        for forged in [
+            "error=access_denied", "state=wrong&error=access_denied", "state=wrong&code=stolen",
+            "code=x",
+        ] {
             let status = try await Self.get("http://127.0.0.1:\(port)/callback?\(forged)")
             #expect(status == 400, "forged callback \(forged)")
         }
@@ -53,8 +59,9 @@ struct FieldCaseTests {
         _ = try await relay.finish()
     }
 
-    @Test("CASES 11: only http(s) authorization endpoints are opened, directly and never through a shell",
-          arguments: ["file:///etc/passwd", "javascript:alert(1)"])
+    @Test(
+        "CASES 11: only http(s) authorization endpoints are opened, directly and never through a shell",
+        arguments: ["file:///etc/passwd", "javascript:alert(1)"])
     func hostileAuthorizationEndpointRefused(endpoint: String) async throws {
         let bed = try TestBed()
         let fake = try FakeAuthorizationServer(authorizationEndpoint: endpoint)
@@ -117,10 +124,12 @@ final class FakeAuthorizationServer: Sendable {
         let issuerBox = IssuerBox()
         server = try HTTPServer { request in
             guard request.path == "/.well-known/oauth-authorization-server" else { return .text(404, "") }
-            return .json(200, [
-                "issuer": issuerBox.value, "authorization_endpoint": authorizationEndpoint,
-                "token_endpoint": issuerBox.value + "/token", "code_challenge_methods_supported": ["S256"],
-            ])
+            return .json(
+                200,
+                [
+                    "issuer": issuerBox.value, "authorization_endpoint": authorizationEndpoint,
+                    "token_endpoint": issuerBox.value + "/token", "code_challenge_methods_supported": ["S256"],
+                ])
         }
         issuer = server.baseURL
         issuerBox.set(server.baseURL)

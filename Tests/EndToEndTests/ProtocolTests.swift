@@ -1,14 +1,17 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// The stdio protocol as a host sees it: answers, errors, concurrency, shutdown, stdout purity.
 @Suite("MCP over stdio, end to end", .serialized)
 struct ProtocolTests {
-    @Test("initialize answers the client's version when supported, else the newest", arguments: [
-        ("2025-11-25", "2025-11-25"), ("2025-06-18", "2025-06-18"), ("2025-03-26", "2025-03-26"),
-        ("2024-11-05", "2024-11-05"), ("1999-01-01", "2025-11-25"),
-    ])
+    @Test(
+        "initialize answers the client's version when supported, else the newest",
+        arguments: [
+            ("2025-11-25", "2025-11-25"), ("2025-06-18", "2025-06-18"), ("2025-03-26", "2025-03-26"),
+            ("2024-11-05", "2024-11-05"), ("1999-01-01", "2025-11-25"),
+        ])
     func versionNegotiation(requested: String, expected: String) async throws {
         let bed = try TestBed()
         let relay = try RelayProcess(environment: bed.relayEnvironment())
@@ -116,12 +119,14 @@ struct ProtocolTests {
         #expect(!relay.stderr.contains("code_verifier"))
     }
 
-    @Test("Missing or invalid settings: one clear line naming the setting, exit status 2", arguments: [
-        ([:], "RELAY_BACKEND_URL"),
-        (["RELAY_BACKEND_URL": "http://api.example.test"], "https"),
-        (["RELAY_BACKEND_URL": "http://127.0.0.1:1", "RELAY_AUTH_TIMEOUT": "soon"], "RELAY_AUTH_TIMEOUT"),
-        (["RELAY_BACKEND_URL": "http://127.0.0.1:1", "RELAY_TOKEN_STORE": "floppy"], "RELAY_TOKEN_STORE"),
-    ])
+    @Test(
+        "Missing or invalid settings: one clear line naming the setting, exit status 2",
+        arguments: [
+            ([:], "RELAY_BACKEND_URL"),
+            (["RELAY_BACKEND_URL": "http://api.example.test"], "https"),
+            (["RELAY_BACKEND_URL": "http://127.0.0.1:1", "RELAY_AUTH_TIMEOUT": "soon"], "RELAY_AUTH_TIMEOUT"),
+            (["RELAY_BACKEND_URL": "http://127.0.0.1:1", "RELAY_TOKEN_STORE": "floppy"], "RELAY_TOKEN_STORE"),
+        ])
     func configurationErrors(environment: [String: String], mentions: String) async throws {
         let relay = try RelayProcess(environment: environment)
         let status = try await relay.finish()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// The seven reference flows of the brief, each against a real dev server and the real binary.

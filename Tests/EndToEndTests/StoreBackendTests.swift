@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// The relay with each token store backend: a second process finds the first one's sign-in, and
@@ -56,14 +57,18 @@ struct StoreBackendTests {
             let keyFile = bed.directory.appendingPathComponent("store.key")
             try Data((0..<32).map { UInt8($0) }).write(to: keyFile)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
-            return ["RELAY_TOKEN_STORE": "encrypted-file", "RELAY_TOKEN_KEY_FILE": keyFile.path,
-                    "RELAY_TOKEN_PATH": bed.directory.appendingPathComponent("tokens.enc").path]
+            return [
+                "RELAY_TOKEN_STORE": "encrypted-file", "RELAY_TOKEN_KEY_FILE": keyFile.path,
+                "RELAY_TOKEN_PATH": bed.directory.appendingPathComponent("tokens.enc").path,
+            ]
         case .secretService:
             let inherited = ProcessInfo.processInfo.environment
-            return ["RELAY_TOKEN_STORE": "secret-service", "RELAY_SECRET_COLLECTION": "session",
-                    "RELAY_TOKEN_PATH": "",
-                    "DBUS_SESSION_BUS_ADDRESS": inherited["DBUS_SESSION_BUS_ADDRESS"] ?? "",
-                    "XDG_RUNTIME_DIR": inherited["XDG_RUNTIME_DIR"] ?? bed.directory.path]
+            return [
+                "RELAY_TOKEN_STORE": "secret-service", "RELAY_SECRET_COLLECTION": "session",
+                "RELAY_TOKEN_PATH": "",
+                "DBUS_SESSION_BUS_ADDRESS": inherited["DBUS_SESSION_BUS_ADDRESS"] ?? "",
+                "XDG_RUNTIME_DIR": inherited["XDG_RUNTIME_DIR"] ?? bed.directory.path,
+            ]
         }
     }
 }

@@ -31,21 +31,25 @@ struct FormEncodingTests {
         #expect(pairs.map { [$0.name, $0.value] } == example.pairs)
     }
 
-    @Test("malformed percent escapes and invalid UTF-8 are refused", arguments: [
-        "a=%", "a=%4", "a=%zz", "a=%4g", "%=1", "a=%%41", "a=%FF", "a=%C3", "a=%C3%28", "%E2%82=1",
-    ])
+    @Test(
+        "malformed percent escapes and invalid UTF-8 are refused",
+        arguments: [
+            "a=%", "a=%4", "a=%zz", "a=%4g", "%=1", "a=%%41", "a=%FF", "a=%C3", "a=%C3%28", "%E2%82=1",
+        ])
     func malformed(text: String) {
         #expect(FormEncoding.decode(text) == nil)
     }
 
-    @Test("escape keeps only RFC 3986 unreserved characters", arguments: [
-        ("AZaz09-._~", "AZaz09-._~"),
-        (" ", "%20"),
-        ("+&=%/?#", "%2B%26%3D%25%2F%3F%23"),
-        ("\n\u{0}", "%0A%00"),
-        ("é€", "%C3%A9%E2%82%AC"),
-        ("https://api.example.test", "https%3A%2F%2Fapi.example.test"),
-    ])
+    @Test(
+        "escape keeps only RFC 3986 unreserved characters",
+        arguments: [
+            ("AZaz09-._~", "AZaz09-._~"),
+            (" ", "%20"),
+            ("+&=%/?#", "%2B%26%3D%25%2F%3F%23"),
+            ("\n\u{0}", "%0A%00"),
+            ("é€", "%C3%A9%E2%82%AC"),
+            ("https://api.example.test", "https%3A%2F%2Fapi.example.test"),
+        ])
     func escape(plain: String, escaped: String) {
         #expect(FormEncoding.escape(plain) == escaped)
     }
@@ -65,14 +69,16 @@ struct FormEncodingTests {
 
 @Suite("htmlEscape and HTTPRequest helpers")
 struct HTMLAndRequestTests {
-    @Test("htmlEscape replaces the five significant characters", arguments: [
-        ("plain", "plain"),
-        ("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
-        ("a & b", "a &amp; b"),
-        ("\"quoted\"", "&quot;quoted&quot;"),
-        ("&amp;", "&amp;amp;"),
-        ("é 🔑", "é 🔑"),
-    ])
+    @Test(
+        "htmlEscape replaces the five significant characters",
+        arguments: [
+            ("plain", "plain"),
+            ("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+            ("a & b", "a &amp; b"),
+            ("\"quoted\"", "&quot;quoted&quot;"),
+            ("&amp;", "&amp;amp;"),
+            ("é 🔑", "é 🔑"),
+        ])
     func escape(text: String, escaped: String) {
         #expect(htmlEscape(text) == escaped)
     }

@@ -7,14 +7,16 @@ import Testing
 /// A server whose handler answers with what it received, as JSON.
 private func echoServer(host: String = "127.0.0.1", limits: HTTPServer.Limits = .init()) throws -> HTTPServer {
     try HTTPServer(host: host, limits: limits) { request in
-        .json(200, [
-            "method": request.method, "path": request.path,
-            "query": request.query.map { [$0.name, $0.value] },
-            "body": String(decoding: request.body, as: UTF8.self),
-            "bodyBytes": request.body.count,
-            "marker": request.header("x-marker") ?? "",
-            "remote": request.remoteAddress ?? "",
-        ])
+        .json(
+            200,
+            [
+                "method": request.method, "path": request.path,
+                "query": request.query.map { [$0.name, $0.value] },
+                "body": String(decoding: request.body, as: UTF8.self),
+                "bodyBytes": request.body.count,
+                "marker": request.header("x-marker") ?? "",
+                "remote": request.remoteAddress ?? "",
+            ])
     }
 }
 

@@ -7,15 +7,17 @@ import Testing
 private enum GCMCase16 {
     static let key = [UInt8](hex: "feffe9928665731c6d6a8f9467308308 feffe9928665731c6d6a8f9467308308")
     static let iv = [UInt8](hex: "cafebabefacedbaddecaf888")
-    static let plaintext = [UInt8](hex: """
-        d9313225f88406e5a55909c5aff5269a 86a7a9531534f7da2e4c303d8a318a72
-        1c3c0c95956809532fcf0e2449a6b525 b16aedf5aa0de657ba637b39
-        """)
+    static let plaintext = [UInt8](
+        hex: """
+            d9313225f88406e5a55909c5aff5269a 86a7a9531534f7da2e4c303d8a318a72
+            1c3c0c95956809532fcf0e2449a6b525 b16aedf5aa0de657ba637b39
+            """)
     static let aad = [UInt8](hex: "feedfacedeadbeeffeedfacedeadbeef abaddad2")
-    static let ciphertext = [UInt8](hex: """
-        522dc1f099567d07f47f37a32a84427d 643a8cdcbfe5c0c97598a2bd2555d1aa
-        8cb08e48590dbb3da7b08b1056828838 c5f61e6393ba7a0abcc9f662
-        """)
+    static let ciphertext = [UInt8](
+        hex: """
+            522dc1f099567d07f47f37a32a84427d 643a8cdcbfe5c0c97598a2bd2555d1aa
+            8cb08e48590dbb3da7b08b1056828838 c5f61e6393ba7a0abcc9f662
+            """)
     static let tag = [UInt8](hex: "76fc6ece0f4e1768cddf8853bb2d551b")
     static var sealed: AESGCM.Sealed { .init(ciphertext: ciphertext, tag: tag) }
 }
@@ -113,8 +115,10 @@ struct AESGCMTests {
     private func expectAuthenticationFailure(
         _ sealed: AESGCM.Sealed, aad: [UInt8], sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(throws: CryptoError(.authenticationFailed, operation: "AES-256-GCM open"),
-                sourceLocation: sourceLocation) {
+        #expect(
+            throws: CryptoError(.authenticationFailed, operation: "AES-256-GCM open"),
+            sourceLocation: sourceLocation
+        ) {
             try AESGCM.open(sealed, key: GCMCase16.key, nonce: GCMCase16.iv, associatedData: aad)
         }
     }

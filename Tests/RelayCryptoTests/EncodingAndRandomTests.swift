@@ -4,10 +4,12 @@ import Testing
 
 @Suite("Base64URL")
 struct Base64URLTests {
-    @Test("encodes the RFC 4648 §10 examples without padding", arguments: [
-        ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"),
-        ("foobar", "Zm9vYmFy"),
-    ])
+    @Test(
+        "encodes the RFC 4648 §10 examples without padding",
+        arguments: [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ])
     func rfc4648(plain: String, encoded: String) {
         #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
         #expect(Base64URL.decode(encoded) == Array(plain.utf8))
@@ -33,9 +35,11 @@ struct Base64URLTests {
         #expect(Base64URL.decode(text) == bytes)
     }
 
-    @Test("rejects characters outside the base64url alphabet and impossible lengths", arguments: [
-        "+/8", "ab/c", "a b", "Zm9v\n", "Zm9v!", "Zm9vé", "Z", "Zm9vY", "Zg===", "=Zg", "Z=g=", "Zg=a",
-    ])
+    @Test(
+        "rejects characters outside the base64url alphabet and impossible lengths",
+        arguments: [
+            "+/8", "ab/c", "a b", "Zm9v\n", "Zm9v!", "Zm9vé", "Z", "Zm9vY", "Zg===", "=Zg", "Z=g=", "Zg=a",
+        ])
     func rejects(text: String) {
         #expect(Base64URL.decode(text) == nil)
     }
@@ -105,10 +109,11 @@ struct ScryptTests {
     @Test("RFC 7914 §12 vector 1: empty password and salt, N=16, r=1, p=1")
     func vector1() throws {
         let key = try Scrypt.derive(password: [], salt: [], parameters: .init(n: 16, r: 1, p: 1), length: 64)
-        #expect(key.hex == """
-            77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442\
-            fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906
-            """)
+        #expect(
+            key.hex == """
+                77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442\
+                fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906
+                """)
     }
 
     @Test("RFC 7914 §12 vector 2: \"password\" and \"NaCl\", N=1024, r=8, p=16")
@@ -116,10 +121,11 @@ struct ScryptTests {
         let key = try Scrypt.derive(
             password: Array("password".utf8), salt: Array("NaCl".utf8),
             parameters: .init(n: 1024, r: 8, p: 16), length: 64)
-        #expect(key.hex == """
-            fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162\
-            2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640
-            """)
+        #expect(
+            key.hex == """
+                fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162\
+                2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640
+                """)
     }
 
     @Test("N that is not a power of two is refused")

@@ -4,7 +4,10 @@ extension Array where Element == UInt8 {
         let digits = Array(hex.filter { !$0.isWhitespace }.utf8)
         precondition(digits.count.isMultiple(of: 2), "odd number of hex digits")
         self = stride(from: 0, to: digits.count, by: 2).map { index in
-            UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16)!
+            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else {
+                preconditionFailure("not a hex digit pair in a test vector")
+            }
+            return byte
         }
     }
 

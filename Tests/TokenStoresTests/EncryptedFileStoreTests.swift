@@ -100,8 +100,9 @@ struct EncryptedFileStoreTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let version = try #require(throws: TokenStoreError.self) { try wrong.load(Samples.key) }
         #expect(version.code == .unsupportedVersion)
-        #expect(try EncryptedFileStore(path: "\(directory.path)/missing.enc", secret: Self.passphrase())
-            .load(Samples.key) == nil)
+        #expect(
+            try EncryptedFileStore(path: "\(directory.path)/missing.enc", secret: Self.passphrase())
+                .load(Samples.key) == nil)
     }
 
     @Test("a key file cannot open a passphrase file and vice versa")
@@ -158,10 +159,12 @@ struct EncryptedFileStoreTests {
         #expect(try EncryptedFileStore(path: path, secret: secret).load(Samples.key) == Self.fixtureTokens)
     }
 
-    @Test("a passphrase file loses exactly one trailing newline", arguments: [
-        ("secret", "secret"), ("secret\n", "secret"), ("secret\r\n", "secret"), ("secret\n\n", "secret\n"),
-        ("secret\r", "secret\r"), (" secret ", " secret "),
-    ])
+    @Test(
+        "a passphrase file loses exactly one trailing newline",
+        arguments: [
+            ("secret", "secret"), ("secret\n", "secret"), ("secret\r\n", "secret"), ("secret\n\n", "secret\n"),
+            ("secret\r", "secret\r"), (" secret ", " secret "),
+        ])
     func passphraseNewlineRule(content: String, expected: String) {
         #expect(EncryptionSecret.passphraseFileContent(Array(content.utf8)) == Array(expected.utf8))
     }

@@ -27,8 +27,10 @@ enum StressHelper {
     }
 
     static func environment(_ backend: String, directory: String) -> [String: String] {
-        ["RELAY_TOKEN_STORE": backend, "HOME": directory, "XDG_CONFIG_HOME": "\(directory)/config",
-         "RELAY_TOKEN_PASSPHRASE": "stress passphrase", "PATH": "/usr/bin:/bin"]
+        [
+            "RELAY_TOKEN_STORE": backend, "HOME": directory, "XDG_CONFIG_HOME": "\(directory)/config",
+            "RELAY_TOKEN_PASSPHRASE": "stress passphrase", "PATH": "/usr/bin:/bin",
+        ]
     }
 
     static func store(_ environment: [String: String]) throws -> any TokenStore {
@@ -38,8 +40,9 @@ enum StressHelper {
 
 @Suite("File stores across processes")
 struct MultiProcessTests {
-    @Test("8 processes incrementing under the lock lose no update and corrupt nothing",
-          arguments: ["plaintext", "encrypted-file"])
+    @Test(
+        "8 processes incrementing under the lock lose no update and corrupt nothing",
+        arguments: ["plaintext", "encrypted-file"])
     func eightWriters(backend: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -51,12 +54,14 @@ struct MultiProcessTests {
             #expect(writer.terminationStatus == 0)
         }
         let store = try StressHelper.store(environment)
-        #expect(try store.load(TokenKey(issuer: "https://stress.example.test", clientID: "counter", resource: ""))?
-            .accessToken == "200")
+        #expect(
+            try store.load(TokenKey(issuer: "https://stress.example.test", clientID: "counter", resource: ""))?
+                .accessToken == "200")
     }
 
-    @Test("kill -9 during writes leaves a readable store with whole tokens (CASES 21)",
-          arguments: ["plaintext", "encrypted-file"])
+    @Test(
+        "kill -9 during writes leaves a readable store with whole tokens (CASES 21)",
+        arguments: ["plaintext", "encrypted-file"])
     func killedWriter(backend: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -116,8 +116,9 @@ struct PlaintextFileStoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = "\(directory.path)/tokens.json"
-        #expect(FileManager.default.createFile(
-            atPath: path, contents: Data("{\"tokens\": secret-value".utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: path, contents: Data("{\"tokens\": secret-value".utf8), attributes: [.posixPermissions: 0o600]))
         let error = try #require(throws: TokenStoreError.self) { try PlaintextFileStore(path: path).load(Samples.key) }
         #expect(error.code == .corrupt)
         #expect(!error.message.contains("secret-value"))

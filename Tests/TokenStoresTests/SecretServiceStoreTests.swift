@@ -9,17 +9,21 @@ import Testing
 struct SecretServiceStoreTests {
     static var busAddress: String? { ProcessInfo.processInfo.environment["DBUS_SESSION_BUS_ADDRESS"] }
 
-    static func store(collection: String = "session", busAddress: String? = busAddress,
-                      timeout: Double = 5) throws -> SecretServiceStore {
+    static func store(
+        collection: String = "session", busAddress: String? = busAddress,
+        timeout: Double = 5
+    ) throws -> SecretServiceStore {
         try #require(Self.busAddress != nil, "run the keyring tests through scripts/with-keyring.sh")
-        return SecretServiceStore(options: .init(
-            busAddress: busAddress, collection: collection, timeout: timeout,
-            lockDirectory: FileManager.default.temporaryDirectory.path + "/oauth-relay-test-locks-\(getuid())"))
+        return SecretServiceStore(
+            options: .init(
+                busAddress: busAddress, collection: collection, timeout: timeout,
+                lockDirectory: FileManager.default.temporaryDirectory.path + "/oauth-relay-test-locks-\(getuid())"))
     }
 
     static func uniqueKey() -> TokenKey {
-        TokenKey(issuer: "https://as-\(UUID().uuidString).example.test", clientID: "client-1",
-                 resource: "https://api.example.test")
+        TokenKey(
+            issuer: "https://as-\(UUID().uuidString).example.test", clientID: "client-1",
+            resource: "https://api.example.test")
     }
 
     @Test("store, load, list and clear round trip with an 8 KiB token")
@@ -55,13 +59,21 @@ struct SecretServiceStoreTests {
         let tokens = Samples.tokens()
         try store.save(tokens, for: key)
         defer { try? store.clear(key) }
-        let lookup = try run("/usr/bin/secret-tool", ["lookup", "application", "oauth-relay", "issuer", key.issuer,
-                                                      "client_id", key.clientID, "resource", key.resource])
+        let lookup = try run(
+            "/usr/bin/secret-tool",
+            [
+                "lookup", "application", "oauth-relay", "issuer", key.issuer,
+                "client_id", key.clientID, "resource", key.resource,
+            ])
         #expect(!lookup.contains("\n"))
         let decoded = try TokenCoding.decode(TokenSet.self, from: Array(lookup.utf8), source: "secret-tool")
         #expect(decoded == tokens)
-        let search = try run("/usr/bin/secret-tool", ["search", "--all", "application", "oauth-relay",
-                                                      "issuer", key.issuer])
+        let search = try run(
+            "/usr/bin/secret-tool",
+            [
+                "search", "--all", "application", "oauth-relay",
+                "issuer", key.issuer,
+            ])
         #expect(search.contains("label = oauth-relay tokens for client-1 at \(key.issuer)"))
         #expect(search.contains("schema = dev.oauth-relay.Token"))
     }
@@ -104,8 +116,10 @@ struct SecretServiceStoreTests {
         let path = try KeyringTestSupport.createLockedCollection(busAddress: address, label: "relay-test-locked")
         let store = try Self.store(collection: path, timeout: 3)
         let started = Date()
-        for operation in [{ _ = try store.load(Samples.key) }, { try store.save(Samples.tokens(), for: Samples.key) },
-                          { try store.clear(Samples.key) }, { _ = try store.entries() }] {
+        for operation in [
+            { _ = try store.load(Samples.key) }, { try store.save(Samples.tokens(), for: Samples.key) },
+            { try store.clear(Samples.key) }, { _ = try store.entries() },
+        ] {
             let error = try #require(throws: TokenStoreError.self) { try operation() }
             #expect(error.code == .locked)
             #expect(error.message.contains("locked"))

@@ -14,8 +14,9 @@ struct StoreConfigurationTests {
         let error = #expect(throws: TokenStoreError.self) {
             try StoreConfiguration(environment: ["HOME": "/tmp", "RELAY_TOKEN_STORE": "foo"])
         }
-        #expect(error?.message == "RELAY_TOKEN_STORE=foo is not a store backend; "
-            + "use auto, secret-service, encrypted-file or plaintext")
+        #expect(
+            error?.message == "RELAY_TOKEN_STORE=foo is not a store backend; "
+                + "use auto, secret-service, encrypted-file or plaintext")
     }
 
     @Test("default paths follow XDG, RELAY_TOKEN_PATH overrides them")
@@ -48,8 +49,10 @@ struct StoreConfigurationTests {
         let configuration = try StoreConfiguration(environment: ["HOME": "/tmp", "RELAY_TOKEN_STORE": "encrypted-file"])
         let error = #expect(throws: TokenStoreError.self) { try TokenStoreFactory.make(configuration) }
         #expect(error?.code == .noPassphrase)
-        let empty = try StoreConfiguration(environment: ["HOME": "/tmp", "RELAY_TOKEN_STORE": "encrypted-file",
-                                                         "RELAY_TOKEN_PASSPHRASE": ""])
+        let empty = try StoreConfiguration(environment: [
+            "HOME": "/tmp", "RELAY_TOKEN_STORE": "encrypted-file",
+            "RELAY_TOKEN_PASSPHRASE": "",
+        ])
         #expect(throws: TokenStoreError.self) { try TokenStoreFactory.make(empty) }
     }
 
@@ -61,23 +64,30 @@ struct StoreConfigurationTests {
         #expect(plain.store.name == "plaintext")
         #expect(plain.reason.contains("noSessionBus"))
         let passphraseFile = "\(directory.path)/passphrase"
-        #expect(FileManager.default.createFile(atPath: passphraseFile, contents: Data("pw\n".utf8),
-                                               attributes: [.posixPermissions: 0o600]))
-        let encrypted = try TokenStoreFactory.make(StoreConfiguration(
-            environment: Self.environment(directory.path, ["RELAY_TOKEN_PASSPHRASE_FILE": passphraseFile])))
+        #expect(
+            FileManager.default.createFile(
+                atPath: passphraseFile, contents: Data("pw\n".utf8),
+                attributes: [.posixPermissions: 0o600]))
+        let encrypted = try TokenStoreFactory.make(
+            StoreConfiguration(
+                environment: Self.environment(directory.path, ["RELAY_TOKEN_PASSPHRASE_FILE": passphraseFile])))
         #expect(encrypted.store.name == "encrypted-file")
         #expect(encrypted.reason.contains("RELAY_TOKEN_PASSPHRASE_FILE"))
     }
 
     @Test("auto picks the keyring when it answers; nothing is written under the config directory")
     func autoKeyring() throws {
-        let address = try #require(ProcessInfo.processInfo.environment["DBUS_SESSION_BUS_ADDRESS"],
-                                   "run through scripts/with-keyring.sh")
+        let address = try #require(
+            ProcessInfo.processInfo.environment["DBUS_SESSION_BUS_ADDRESS"],
+            "run through scripts/with-keyring.sh")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let environment = Self.environment(directory.path, [
-            "DBUS_SESSION_BUS_ADDRESS": address, "RELAY_SECRET_COLLECTION": "session",
-            "XDG_RUNTIME_DIR": "\(directory.path)/run"])
+        let environment = Self.environment(
+            directory.path,
+            [
+                "DBUS_SESSION_BUS_ADDRESS": address, "RELAY_SECRET_COLLECTION": "session",
+                "XDG_RUNTIME_DIR": "\(directory.path)/run",
+            ])
         let (store, reason) = try TokenStoreFactory.make(StoreConfiguration(environment: environment))
         #expect(store.name == "secret-service")
         #expect(reason.contains("keyring answered"))
@@ -92,14 +102,17 @@ struct StoreConfigurationTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = "\(directory.path)/passphrase"
-        #expect(FileManager.default.createFile(atPath: path, contents: Data("pw".utf8),
-                                               attributes: [.posixPermissions: 0o644]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: path, contents: Data("pw".utf8),
+                attributes: [.posixPermissions: 0o644]))
         let configuration = try StoreConfiguration(environment: ["HOME": "/tmp", "RELAY_TOKEN_PASSPHRASE_FILE": path])
         #expect(throws: TokenStoreError.self) { try configuration.encryptionSecret() }
     }
 
-    @Test("a FIFO as key or passphrase file is refused at once, naming the setting",
-          .timeLimit(.minutes(1)), arguments: ["RELAY_TOKEN_KEY_FILE", "RELAY_TOKEN_PASSPHRASE_FILE"])
+    @Test(
+        "a FIFO as key or passphrase file is refused at once, naming the setting",
+        .timeLimit(.minutes(1)), arguments: ["RELAY_TOKEN_KEY_FILE", "RELAY_TOKEN_PASSPHRASE_FILE"])
     func fifoSecretFile(setting: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -107,24 +120,30 @@ struct StoreConfigurationTests {
         #expect(mkfifo(path, 0o600) == 0)
         let configuration = try StoreConfiguration(environment: ["HOME": "/tmp", setting: path])
         let error = #expect(throws: TokenStoreError.self) { try configuration.encryptionSecret() }
-        #expect(error?.message.contains("not a regular file; remove it or set \(setting)") == true,
-                "\(String(describing: error))")
+        #expect(
+            error?.message.contains("not a regular file; remove it or set \(setting)") == true,
+            "\(String(describing: error))")
     }
 
     @Test("store migrate copies, verifies and removes the source; store list shows no secret")
     func migrateAndList() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let environment = Self.environment(directory.path, ["RELAY_TOKEN_STORE": "plaintext",
-                                                            "RELAY_TOKEN_PASSPHRASE": "migrate pw"])
+        let environment = Self.environment(
+            directory.path,
+            [
+                "RELAY_TOKEN_STORE": "plaintext",
+                "RELAY_TOKEN_PASSPHRASE": "migrate pw",
+            ])
         let configuration = try StoreConfiguration(environment: environment)
         let tokens = Samples.tokens(Samples.longToken)
         try PlaintextFileStore(path: configuration.plaintextPath).save(tokens, for: Samples.key)
 
         var lines: [String] = []
         var errors: [String] = []
-        let status = StoreCommand.run(arguments: ["migrate", "--to", "encrypted-file"], environment: environment,
-                                      output: { lines.append($0) }, errorOutput: { errors.append($0) })
+        let status = StoreCommand.run(
+            arguments: ["migrate", "--to", "encrypted-file"], environment: environment,
+            output: { lines.append($0) }, errorOutput: { errors.append($0) })
         #expect(status == 0, "\(errors)")
         #expect(try PlaintextFileStore(path: configuration.plaintextPath).entries().isEmpty)
         let secret = try #require(try configuration.encryptionSecret())
@@ -132,8 +151,10 @@ struct StoreConfigurationTests {
 
         lines = []
         let listEnvironment = environment.merging(["RELAY_TOKEN_STORE": "encrypted-file"]) { $1 }
-        #expect(StoreCommand.run(arguments: ["list"], environment: listEnvironment,
-                                 output: { lines.append($0) }, errorOutput: { errors.append($0) }) == 0)
+        #expect(
+            StoreCommand.run(
+                arguments: ["list"], environment: listEnvironment,
+                output: { lines.append($0) }, errorOutput: { errors.append($0) }) == 0)
         let text = lines.joined(separator: "\n")
         #expect(text.contains("issuer=\(Samples.key.issuer)"))
         #expect(text.contains("refresh_token=yes"))
@@ -144,8 +165,10 @@ struct StoreConfigurationTests {
     @Test("store command usage errors exit 2", arguments: [[], ["migrate"], ["migrate", "--to", "auto"], ["bogus"]])
     func usage(arguments: [String]) {
         var errors: [String] = []
-        #expect(StoreCommand.run(arguments: arguments, environment: ["HOME": "/tmp"], output: { _ in },
-                                 errorOutput: { errors.append($0) }) == 2)
+        #expect(
+            StoreCommand.run(
+                arguments: arguments, environment: ["HOME": "/tmp"], output: { _ in },
+                errorOutput: { errors.append($0) }) == 2)
         #expect(errors.first?.contains("usage") == true)
     }
 }

@@ -24,8 +24,9 @@ enum Samples {
     static let otherKey = TokenKey(issuer: "https://as.example.test/tenant-a", clientID: "client 2", resource: "")
 
     static func tokens(_ access: String = "access-\(UUID().uuidString)") -> TokenSet {
-        TokenSet(accessToken: access, refreshToken: "refresh-\(UUID().uuidString)",
-                 expiresAt: Date(timeIntervalSince1970: 1_900_000_000), scope: "notes:read notes:write")
+        TokenSet(
+            accessToken: access, refreshToken: "refresh-\(UUID().uuidString)",
+            expiresAt: Date(timeIntervalSince1970: 1_900_000_000), scope: "notes:read notes:write")
     }
 
     /// An 8 KiB access token, like a JWT with many claims (CASES 13).

@@ -32,8 +32,12 @@ struct AuthorizeEndpoint {
         do throws(OAuthError) {
             authorization = try validate(parameters, clientID: clientID, redirectURI: redirectURI)
         } catch {
-            return redirect(to: redirectURI, state: state, [("error", error.code),
-                                                            ("error_description", error.description)])
+            return redirect(
+                to: redirectURI, state: state,
+                [
+                    ("error", error.code),
+                    ("error_description", error.description),
+                ])
         }
 
         switch context.settings.current.consent {
@@ -105,14 +109,16 @@ struct AuthorizeEndpoint {
             }
             return redirect(to: authorization.redirectURI, state: authorization.state, [("code", code)])
         } catch {
-            return redirect(to: authorization.redirectURI, state: authorization.state,
-                            [("error", "server_error")])
+            return redirect(
+                to: authorization.redirectURI, state: authorization.state,
+                [("error", "server_error")])
         }
     }
 
     private func deny(_ authorization: AuthorizationRequest) -> HTTPResponse {
-        redirect(to: authorization.redirectURI, state: authorization.state,
-                 [("error", "access_denied"), ("error_description", "the user denied the request")])
+        redirect(
+            to: authorization.redirectURI, state: authorization.state,
+            [("error", "access_denied"), ("error_description", "the user denied the request")])
     }
 
     /// Adds the parameters, `state` and `iss` (RFC 9207) to the redirect URI's query.

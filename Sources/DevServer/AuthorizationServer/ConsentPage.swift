@@ -25,7 +25,8 @@ enum ConsentPage {
         var response = HTTPResponse.html(200, HTMLPage.render(title: "Sign in to oauth-relay-dev", body: body))
         // Browsers apply form-action to the redirect after the POST too, so the client's
         // redirect origin must be allowed or the approved sign-in would never arrive.
-        let policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+        let policy =
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
             + "form-action 'self' \(redirectOrigin(request.redirectURI))"
         response.headers = response.headers.map { header in
             header.name == "Content-Security-Policy" ? (header.name, policy) : header

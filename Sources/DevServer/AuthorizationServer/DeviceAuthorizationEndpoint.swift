@@ -24,12 +24,14 @@ struct DeviceAuthorizationEndpoint {
                 throw OAuthError(500, "server_error", "could not start the device authorization")
             }
             let verification = context.baseURL + "/device"
-            return .json(200, [
-                "device_code": started.deviceCode, "user_code": started.userCode,
-                "verification_uri": verification,
-                "verification_uri_complete": verification + "?user_code=" + FormEncoding.escape(started.userCode),
-                "expires_in": Int(configuration.deviceCodeLifetime), "interval": configuration.deviceInterval,
-            ])
+            return .json(
+                200,
+                [
+                    "device_code": started.deviceCode, "user_code": started.userCode,
+                    "verification_uri": verification,
+                    "verification_uri_complete": verification + "?user_code=" + FormEncoding.escape(started.userCode),
+                    "expires_in": Int(configuration.deviceCodeLifetime), "interval": configuration.deviceInterval,
+                ])
         } catch {
             return error.response
         }

@@ -11,7 +11,8 @@ struct MetadataEndpoint {
     func kind(of path: String) -> Kind? {
         let issuerPath = context.configuration.issuer == nil ? context.configuration.issuerPath : ""
         let oauthPaths = ["/.well-known/oauth-authorization-server" + issuerPath]
-        let openIDPaths = issuerPath.isEmpty
+        let openIDPaths =
+            issuerPath.isEmpty
             ? ["/.well-known/openid-configuration"]
             : ["/.well-known/openid-configuration" + issuerPath, issuerPath + "/.well-known/openid-configuration"]
         if oauthPaths.contains(path) { return .oauth }

@@ -45,8 +45,15 @@ struct BearerAuthenticator {
 
     func invalidToken(_ description: String) -> OAuthError {
         var error = OAuthError(401, "invalid_token", description)
-        error.headers = [("WWW-Authenticate", challenge([("error", "invalid_token"),
-                                                          ("error_description", description)]))]
+        error.headers = [
+            (
+                "WWW-Authenticate",
+                challenge([
+                    ("error", "invalid_token"),
+                    ("error_description", description),
+                ])
+            )
+        ]
         return error
     }
 

@@ -10,12 +10,14 @@ struct ProtectedResourceMetadata {
     }
 
     func handle() -> HTTPResponse {
-        .json(200, [
-            "resource": context.resource,
-            "authorization_servers": [context.issuer],
-            "scopes_supported": context.configuration.scopes,
-            "bearer_methods_supported": ["header"],
-            "resource_name": "oauth-relay example backend",
-        ])
+        .json(
+            200,
+            [
+                "resource": context.resource,
+                "authorization_servers": [context.issuer],
+                "scopes_supported": context.configuration.scopes,
+                "bearer_methods_supported": ["header"],
+                "resource_name": "oauth-relay example backend",
+            ])
     }
 }

@@ -28,14 +28,18 @@ enum ToolCatalog {
     }
 
     static let tools: [Tool] = [
-        Tool(name: "echo", description: "Returns the message it is given. Needs no account.",
-             arguments: ["message": "The text to send back."], required: ["message"], access: .anyone),
-        Tool(name: "whoami", description: "Tells who the signed-in user is.",
-             arguments: [:], required: [], access: .signedIn),
-        Tool(name: "read_notes", description: "Lists the signed-in user's notes (scope notes:read).",
-             arguments: [:], required: [], access: .scope("notes:read")),
-        Tool(name: "create_note", description: "Saves a note for the signed-in user (scope notes:write).",
-             arguments: ["text": "The note to save."], required: ["text"], access: .scope("notes:write")),
+        Tool(
+            name: "echo", description: "Returns the message it is given. Needs no account.",
+            arguments: ["message": "The text to send back."], required: ["message"], access: .anyone),
+        Tool(
+            name: "whoami", description: "Tells who the signed-in user is.",
+            arguments: [:], required: [], access: .signedIn),
+        Tool(
+            name: "read_notes", description: "Lists the signed-in user's notes (scope notes:read).",
+            arguments: [:], required: [], access: .scope("notes:read")),
+        Tool(
+            name: "create_note", description: "Saves a note for the signed-in user (scope notes:write).",
+            arguments: ["text": "The note to save."], required: ["text"], access: .scope("notes:write")),
     ]
 
     static func tool(named name: String) -> Tool? {

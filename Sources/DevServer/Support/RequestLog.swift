@@ -6,7 +6,8 @@ import MicroHTTP
 enum RequestLog {
     static func write(request: HTTPRequest, status: Int, duration: Duration) {
         let milliseconds = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1e3
-        let line = "\(sanitise(request.method)) \(sanitise(request.path)) \(status) "
+        let line =
+            "\(sanitise(request.method)) \(sanitise(request.path)) \(status) "
             + String(format: "%.1fms", milliseconds) + "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }

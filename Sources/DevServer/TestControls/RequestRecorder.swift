@@ -10,8 +10,10 @@ final class RequestRecorder: Sendable {
     }
 
     /// Parameters that are safe to keep: never codes, verifiers, tokens or passwords.
-    static let recordedNames = ["grant_type", "client_id", "redirect_uri", "scope", "resource",
-                                "response_type", "code_challenge_method", "token_type_hint"]
+    static let recordedNames = [
+        "grant_type", "client_id", "redirect_uri", "scope", "resource",
+        "response_type", "code_challenge_method", "token_type_hint",
+    ]
 
     private let entries = Mutex<[Entry]>([])
     private let counts = Mutex<[String: Int]>([:])

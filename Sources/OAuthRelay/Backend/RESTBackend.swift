@@ -1,7 +1,8 @@
 import Foundation
 import MicroHTTP
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The simple REST form of a backend: `GET /mcp/tools` and `POST /mcp/tools/{name}`.
@@ -41,7 +42,8 @@ struct RESTBackend: Sendable {
             return try await http.send(request)
         } catch let error as HTTPClientError {
             if error.kind == .cancelled { throw CancellationError() }
-            throw RelayError("the backend is unreachable: \(error). Check RELAY_BACKEND_URL and that the service is up.")
+            throw RelayError(
+                "the backend is unreachable: \(error). Check RELAY_BACKEND_URL and that the service is up.")
         }
     }
 }

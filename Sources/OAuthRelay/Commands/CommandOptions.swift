@@ -12,8 +12,10 @@ struct CommandOptions: Sendable, Equatable {
 
     /// Parses `arguments` (everything after the subcommand name).
     /// - Throws: `UsageError` for an unknown argument or for two switches that exclude each other.
-    init(_ arguments: [String], command: String, allowed: Set<String>,
-         exclusive: [Set<String>] = []) throws(UsageError) {
+    init(
+        _ arguments: [String], command: String, allowed: Set<String>,
+        exclusive: [Set<String>] = []
+    ) throws(UsageError) {
         for argument in arguments {
             if argument == "--help" || argument == "-h" {
                 help = true

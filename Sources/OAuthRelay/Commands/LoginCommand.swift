@@ -26,7 +26,8 @@ enum LoginCommand {
         let options: CommandOptions
         switch CommandOptions.prepare(
             arguments, command: "login", allowed: ["--device", "--no-browser"],
-            exclusive: [["--device", "--no-browser"]], help: help) {
+            exclusive: [["--device", "--no-browser"]], help: help)
+        {
         case .success(let parsed): options = parsed
         case .failure(let stop): return stop.status
         }
@@ -52,8 +53,9 @@ enum LoginCommand {
             }
             let summary = TokenSummary(key: context.key, tokens: tokens)
             let who = summary.subject.map { " as \($0)" } ?? ""
-            Terminal.show("Signed in to \(context.metadata.issuer)\(who). Tokens stored in the "
-                + "\(command.store.name) store; relays with these settings use them from their next call.\n")
+            Terminal.show(
+                "Signed in to \(context.metadata.issuer)\(who). Tokens stored in the "
+                    + "\(command.store.name) store; relays with these settings use them from their next call.\n")
             return 0
         } catch CommandContext.Exit.status(let status) {
             return status
@@ -66,7 +68,8 @@ enum LoginCommand {
     private static func device(_ command: CommandContext, _ context: AuthorizationContext) async throws -> TokenSet {
         let flow = DeviceAuthorization(http: command.http, context: context)
         let started = try await flow.start(scope: command.scope(context))
-        var text = "To sign in, open \(started.verificationURI) on any device and enter the code\n\n"
+        var text =
+            "To sign in, open \(started.verificationURI) on any device and enter the code\n\n"
             + "    \(started.userCode)\n\n"
         if let complete = started.verificationURIComplete {
             text += "or open this URL, which carries the code:\n\n    \(complete)\n\n"
@@ -87,7 +90,8 @@ enum LoginCommand {
         let flow = PasteBack(
             configuration: command.configuration, context: context, http: command.http, logger: command.logger,
             readLine: { Terminal.readLine() }, show: { Terminal.show($0) })
-        let timeout = command.configuration.settings["RELAY_AUTH_TIMEOUT"] == nil
+        let timeout =
+            command.configuration.settings["RELAY_AUTH_TIMEOUT"] == nil
             ? 900 : command.configuration.authTimeout
         return try await flow.run(scope: command.scope(context), timeout: timeout)
     }
@@ -96,8 +100,9 @@ enum LoginCommand {
         var configuration = command.configuration
         if configuration.browserMode == .headless {
             configuration.browser = nil
-            Terminal.show("No browser can be opened here; open the URL below in a browser on this machine, "
-                + "or use oauth-relay login --device or --no-browser.\n")
+            Terminal.show(
+                "No browser can be opened here; open the URL below in a browser on this machine, "
+                    + "or use oauth-relay login --device or --no-browser.\n")
         }
         // The sign-in URL is logged at info level: show it whatever RELAY_LOG_LEVEL says.
         let progress = ProgressIndicator(message: "Waiting for the sign-in in the browser")

@@ -37,8 +37,9 @@ enum LogoutCommand {
                         && (command.configuration.clientID.map { $0 == entry.key.clientID } ?? true)
                 }
                 if entries.isEmpty {
-                    Terminal.show("Not signed in to \(wanted) for \(resource.isEmpty ? "(no resource)" : resource); "
-                        + "nothing to do. oauth-relay status lists the stored sign-ins.\n")
+                    Terminal.show(
+                        "Not signed in to \(wanted) for \(resource.isEmpty ? "(no resource)" : resource); "
+                            + "nothing to do. oauth-relay status lists the stored sign-ins.\n")
                     return 0
                 }
             } else if entries.isEmpty {
@@ -66,8 +67,10 @@ enum LogoutCommand {
     /// The issuer these settings sign in to: configured, else named by the backend (RFC 9728).
     /// A stored sign-in for this resource names its issuer, so signing out needs no network when
     /// there is exactly one; only an ambiguous store asks the backend.
-    private static func issuer(_ command: CommandContext, entries: [(key: TokenKey, tokens: TokenSet)],
-                               resource: String) async throws -> String {
+    private static func issuer(
+        _ command: CommandContext, entries: [(key: TokenKey, tokens: TokenSet)],
+        resource: String
+    ) async throws -> String {
         if let configured = command.configuration.authServerURL { return configured.absoluteString }
         let issuers = Set(entries.filter { $0.key.resource == resource }.map(\.key.issuer))
         if issuers.count == 1, let only = issuers.first { return only }
@@ -84,14 +87,16 @@ enum LogoutCommand {
             let metadata = try await Discovery(http: command.http, logger: command.logger)
                 .authorizationServerMetadata(issuer: issuer)
             guard let revocation = metadata.revocationEndpoint else {
-                Terminal.show("\(key.issuer) offers no revocation endpoint; the tokens stay valid there until "
-                    + "they expire. ")
+                Terminal.show(
+                    "\(key.issuer) offers no revocation endpoint; the tokens stay valid there until "
+                        + "they expire. ")
                 return
             }
             endpoint = revocation
         } catch {
-            Terminal.show("Could not reach \(key.issuer) to revoke the tokens (\(error)); they stay valid there "
-                + "until they expire. ")
+            Terminal.show(
+                "Could not reach \(key.issuer) to revoke the tokens (\(error)); they stay valid there "
+                    + "until they expire. ")
             return
         }
         let results = await Revocation(http: command.http, endpoint: endpoint, clientID: key.clientID).revoke(tokens)

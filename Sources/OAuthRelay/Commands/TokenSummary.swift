@@ -20,7 +20,8 @@ struct TokenSummary: Sendable, Equatable {
         subject = claims?["sub"] as? String
         let scope = tokens.scope ?? (claims?["scope"] as? String) ?? ""
         scopes = scope.split(separator: " ").map(String.init)
-        expiresAt = tokens.expiresAt
+        expiresAt =
+            tokens.expiresAt
             ?? (claims?["exp"] as? NSNumber).map { Date(timeIntervalSince1970: $0.doubleValue) }
         hasRefreshToken = tokens.refreshToken != nil
     }

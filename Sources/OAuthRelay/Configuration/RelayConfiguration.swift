@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Everything the relay needs to run, read from `RELAY_*` settings.
@@ -35,14 +36,15 @@ public struct RelayConfiguration: Sendable {
             return trimmed.isEmpty ? nil : trimmed
         }
 
-        logLevel = try value("RELAY_LOG_LEVEL").map { name in
-            guard let level = LogLevel(name: name) else {
-                throw ConfigurationError(
-                    setting: "RELAY_LOG_LEVEL",
-                    "RELAY_LOG_LEVEL=\(name) is not a log level; use error, warning, info, debug or trace")
-            }
-            return level
-        } ?? .info
+        logLevel =
+            try value("RELAY_LOG_LEVEL").map { name in
+                guard let level = LogLevel(name: name) else {
+                    throw ConfigurationError(
+                        setting: "RELAY_LOG_LEVEL",
+                        "RELAY_LOG_LEVEL=\(name) is not a log level; use error, warning, info, debug or trace")
+                }
+                return level
+            } ?? .info
 
         guard let backend = value("RELAY_BACKEND_URL") else {
             throw ConfigurationError(
@@ -96,7 +98,8 @@ public struct RelayConfiguration: Sendable {
         redirectHost = redirect
 
         let browserSetting = value("RELAY_BROWSER") ?? "xdg-open"
-        browser = ["none", "manual"].contains(browserSetting)
+        browser =
+            ["none", "manual"].contains(browserSetting)
             ? nil : browserSetting.split(separator: " ").map(String.init)
     }
 

@@ -13,18 +13,24 @@ public enum Settings {
         ("RELAY_CALLBACK_HOST", "loopback address the callback listener binds (default 127.0.0.1)"),
         ("RELAY_CALLBACK_PORT", "fixed callback port (default: chosen by the system)"),
         ("RELAY_REDIRECT_HOST", "host named in the redirect URI: 127.0.0.1 or localhost"),
-        ("RELAY_BROWSER",
-         "program that opens the sign-in URL (default xdg-open); manual: log the URL and wait; "
-            + "none: no browser, the tool result names the `oauth-relay login` command to run"),
+        (
+            "RELAY_BROWSER",
+            "program that opens the sign-in URL (default xdg-open); manual: log the URL and wait; "
+                + "none: no browser, the tool result names the `oauth-relay login` command to run"
+        ),
         ("RELAY_HTTP_TIMEOUT", "seconds before an HTTP request to the backend or server fails (default 30)"),
         ("RELAY_LOG_LEVEL", "error, warning, info (default), debug or trace"),
         ("RELAY_TOKEN_STORE", "auto (default), secret-service, encrypted-file or plaintext"),
         ("RELAY_TOKEN_PATH", "token file for the file stores"),
         ("RELAY_TOKEN_PASSPHRASE_FILE", "file holding the encrypted store's passphrase"),
-        ("RELAY_TOKEN_KEY_FILE",
-         "file holding a 32-byte key (raw or 64 hex digits) for the encrypted store; wins over a passphrase"),
-        ("RELAY_SECRET_COLLECTION",
-         "Secret Service collection: default (the login keyring), session (in memory), another alias or a path"),
+        (
+            "RELAY_TOKEN_KEY_FILE",
+            "file holding a 32-byte key (raw or 64 hex digits) for the encrypted store; wins over a passphrase"
+        ),
+        (
+            "RELAY_SECRET_COLLECTION",
+            "Secret Service collection: default (the login keyring), session (in memory), another alias or a path"
+        ),
         ("RELAY_KEYRING_TIMEOUT", "seconds every keyring call may take (default 5)"),
     ]
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One HTTP response, body fully read.
@@ -70,8 +71,9 @@ final class HTTPClient: Sendable {
         } catch let error as HTTPClientError {
             throw error
         } catch let error as URLError {
-            throw HTTPClientError(kind: Self.kind(of: error), origin: origin,
-                                  detail: error.localizedDescription)
+            throw HTTPClientError(
+                kind: Self.kind(of: error), origin: origin,
+                detail: error.localizedDescription)
         } catch is CancellationError {
             throw HTTPClientError(kind: .cancelled, origin: origin, detail: "cancelled")
         } catch {

@@ -42,30 +42,40 @@ public struct Logger: Sendable {
         self.sink = sink
     }
 
-    public func log(_ level: LogLevel, _ message: @autoclosure () -> String,
-                    _ metadata: @autoclosure () -> [String: String] = [:]) {
+    public func log(
+        _ level: LogLevel, _ message: @autoclosure () -> String,
+        _ metadata: @autoclosure () -> [String: String] = [:]
+    ) {
         guard level <= self.level else { return }
         let fields = metadata().sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         sink("oauth-relay \(level.name): \(message())\(fields)\n")
     }
 
-    public func error(_ message: @autoclosure () -> String,
-                      _ metadata: @autoclosure () -> [String: String] = [:]) {
+    public func error(
+        _ message: @autoclosure () -> String,
+        _ metadata: @autoclosure () -> [String: String] = [:]
+    ) {
         log(.error, message(), metadata())
     }
 
-    public func warning(_ message: @autoclosure () -> String,
-                        _ metadata: @autoclosure () -> [String: String] = [:]) {
+    public func warning(
+        _ message: @autoclosure () -> String,
+        _ metadata: @autoclosure () -> [String: String] = [:]
+    ) {
         log(.warning, message(), metadata())
     }
 
-    public func info(_ message: @autoclosure () -> String,
-                     _ metadata: @autoclosure () -> [String: String] = [:]) {
+    public func info(
+        _ message: @autoclosure () -> String,
+        _ metadata: @autoclosure () -> [String: String] = [:]
+    ) {
         log(.info, message(), metadata())
     }
 
-    public func debug(_ message: @autoclosure () -> String,
-                      _ metadata: @autoclosure () -> [String: String] = [:]) {
+    public func debug(
+        _ message: @autoclosure () -> String,
+        _ metadata: @autoclosure () -> [String: String] = [:]
+    ) {
         log(.debug, message(), metadata())
     }
 

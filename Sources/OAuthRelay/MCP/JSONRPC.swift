@@ -38,7 +38,8 @@ enum IncomingMessage: Equatable {
             return
         }
         guard let methodValue = object["method"] else {
-            self = object["result"] != nil || object["error"] != nil
+            self =
+                object["result"] != nil || object["error"] != nil
                 ? .response : .invalid(id: validID ?? .null, reason: "method is missing")
             return
         }

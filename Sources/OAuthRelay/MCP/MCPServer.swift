@@ -49,7 +49,8 @@ struct MCPServer: Sendable {
 
     private func initialize(_ params: JSONValue?) -> JSONValue {
         let requested = params?["protocolVersion"]?.stringValue
-        let version = requested.flatMap { Self.supportedVersions.contains($0) ? $0 : nil }
+        let version =
+            requested.flatMap { Self.supportedVersions.contains($0) ? $0 : nil }
             ?? Self.supportedVersions[0]
         return [
             "protocolVersion": .string(version),

@@ -21,30 +21,36 @@ enum AuthorizationResponse {
     /// only then are `iss`, `error` and `code` looked at, so a forged response changes nothing
     /// (CASES 12). `iss` must equal the issuer exactly, and is required when the server says it
     /// sends one.
-    static func validate(query: [(name: String, value: String)], expectedState: String, issuer: String,
-                         requireIssuer: Bool) -> Outcome {
+    static func validate(
+        query: [(name: String, value: String)], expectedState: String, issuer: String,
+        requireIssuer: Bool
+    ) -> Outcome {
         func values(_ name: String) -> [String] { query.filter { $0.name == name }.map(\.value) }
         let states = values("state")
         guard states.count == 1, ConstantTime.equals(states[0], expectedState) else { return .foreign }
 
         let issuerValues = values("iss")
         if let received = issuerValues.first, issuerValues.count > 1 || received != issuer {
-            return .failed(OAuthError(
-                .issuerMismatch,
-                "the authorization response came from issuer \(received), not \(issuer); the code was "
-                    + "discarded (possible mix-up attack, RFC 9207)"))
+            return .failed(
+                OAuthError(
+                    .issuerMismatch,
+                    "the authorization response came from issuer \(received), not \(issuer); the code was "
+                        + "discarded (possible mix-up attack, RFC 9207)"))
         }
         if issuerValues.isEmpty && requireIssuer {
-            return .failed(OAuthError(
-                .issuerMismatch,
-                "the authorization response has no iss parameter although the server promises one "
-                    + "(RFC 9207); the code was discarded"))
+            return .failed(
+                OAuthError(
+                    .issuerMismatch,
+                    "the authorization response has no iss parameter although the server promises one "
+                        + "(RFC 9207); the code was discarded"))
         }
         if let error = values("error").first {
             let detail = values("error_description").first.map { ": \($0)" } ?? ""
             if error == "access_denied" {
-                return .failed(OAuthError(
-                    .denied, "authorization denied: the sign-in was declined\(detail). Call the tool again to retry."))
+                return .failed(
+                    OAuthError(
+                        .denied,
+                        "authorization denied: the sign-in was declined\(detail). Call the tool again to retry."))
             }
             return .failed(OAuthError(.callbackError, "the authorization server returned \(error)\(detail)"))
         }

@@ -26,16 +26,19 @@ final class CallbackListener: Sendable {
 
     /// Binds the listener. The port is the system's choice unless one is given.
     /// - Throws: `OAuthError(.callbackPort)` naming the port and the setting when it is taken.
-    init(bindHost: String, port: UInt16, redirectHost: String, expectedState: String,
-         issuer: String, requireIssuer: Bool) throws {
+    init(
+        bindHost: String, port: UInt16, redirectHost: String, expectedState: String,
+        issuer: String, requireIssuer: Bool
+    ) throws {
         let box = StateBox()
         do {
             server = try HTTPServer(
                 host: bindHost, port: port,
                 limits: .init(maxBodyBytes: 0, maxHeaderBytes: 32 << 10, idleTimeoutSeconds: 10)
             ) { request in
-                box.listener?.handle(request, expectedState: expectedState, issuer: issuer,
-                                     requireIssuer: requireIssuer)
+                box.listener?.handle(
+                    request, expectedState: expectedState, issuer: issuer,
+                    requireIssuer: requireIssuer)
                     ?? .html(503, CallbackPage.page(title: "Not ready", message: "Try again."))
             }
         } catch let error as HTTPServerError where error.code == .addressInUse {
@@ -55,11 +58,13 @@ final class CallbackListener: Sendable {
     func wait(timeout: TimeInterval) async -> Outcome {
         let timer = Task {
             try await Task.sleep(for: .seconds(timeout))
-            finish(.failed(OAuthError(
-                .timedOut,
-                "the sign-in did not finish within \(Int(timeout)) seconds and its link has expired; start it "
-                    + "again (call the tool again, or run oauth-relay login) and finish it in the browser, "
-                    + "or raise RELAY_AUTH_TIMEOUT")))
+            finish(
+                .failed(
+                    OAuthError(
+                        .timedOut,
+                        "the sign-in did not finish within \(Int(timeout)) seconds and its link has expired; start it "
+                            + "again (call the tool again, or run oauth-relay login) and finish it in the browser, "
+                            + "or raise RELAY_AUTH_TIMEOUT")))
         }
         defer { timer.cancel() }
         return await withTaskCancellationHandler {
@@ -93,35 +98,46 @@ final class CallbackListener: Sendable {
 
     private var isFinished: Bool { state.withLock { $0.outcome != nil } }
 
-    private func handle(_ request: HTTPRequest, expectedState: String, issuer: String,
-                        requireIssuer: Bool) -> HTTPResponse {
+    private func handle(
+        _ request: HTTPRequest, expectedState: String, issuer: String,
+        requireIssuer: Bool
+    ) -> HTTPResponse {
         guard request.path == "/callback" else {
-            return .html(404, CallbackPage.page(title: "Not found", message: "This address only receives sign-in responses."))
+            return .html(
+                404, CallbackPage.page(title: "Not found", message: "This address only receives sign-in responses."))
         }
         guard request.method == "GET" else {
             return .html(405, CallbackPage.page(title: "Method not allowed", message: "Use GET."))
         }
         guard !isFinished else {
-            return .html(400, CallbackPage.page(
-                title: "Sign-in already finished", message: "You can close this window."))
+            return .html(
+                400,
+                CallbackPage.page(
+                    title: "Sign-in already finished", message: "You can close this window."))
         }
         switch AuthorizationResponse.validate(
             query: request.query, expectedState: expectedState, issuer: issuer, requireIssuer: requireIssuer)
         {
         case .foreign:
-            return .html(400, CallbackPage.page(
-                title: "Invalid sign-in response",
-                message: "The response did not carry this sign-in's state, so it was ignored. "
-                    + "If you started a sign-in, finish it in the window the relay opened."))
+            return .html(
+                400,
+                CallbackPage.page(
+                    title: "Invalid sign-in response",
+                    message: "The response did not carry this sign-in's state, so it was ignored. "
+                        + "If you started a sign-in, finish it in the window the relay opened."))
         case .failed(let error):
             return fail(error)
         case .missingCode:
-            return .html(400, CallbackPage.page(
-                title: "Invalid sign-in response", message: "The response has no authorization code."))
+            return .html(
+                400,
+                CallbackPage.page(
+                    title: "Invalid sign-in response", message: "The response has no authorization code."))
         case .code(let code):
             finish(.code(code))
-            return .html(200, CallbackPage.page(
-                title: "Signed in", message: "oauth-relay is signed in. You can close this window."))
+            return .html(
+                200,
+                CallbackPage.page(
+                    title: "Signed in", message: "oauth-relay is signed in. You can close this window."))
         }
     }
 

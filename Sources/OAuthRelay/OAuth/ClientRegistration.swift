@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Dynamic client registration (RFC 7591) as a native public client.
@@ -35,9 +36,10 @@ struct ClientRegistrar: Sendable {
             let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let clientID = object["client_id"] as? String, !clientID.isEmpty
         else {
-            let reason = TokenResponse.error(in: response.body).map {
-                "\($0.code)\($0.description.map { ": \($0)" } ?? "")"
-            } ?? "HTTP \(response.status)"
+            let reason =
+                TokenResponse.error(in: response.body).map {
+                    "\($0.code)\($0.description.map { ": \($0)" } ?? "")"
+                } ?? "HTTP \(response.status)"
             throw OAuthError(
                 .registration,
                 "the authorization server refused dynamic client registration (\(reason)); "

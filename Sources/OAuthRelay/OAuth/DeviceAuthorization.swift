@@ -42,8 +42,10 @@ struct DeviceAuthorization: Sendable {
             let userCode = object["user_code"] as? String, !userCode.isEmpty,
             let verification = object["verification_uri"] as? String, !verification.isEmpty
         else {
-            throw OAuthError(.tokenEndpoint, "the device authorization response lacks device_code, user_code "
-                + "or verification_uri")
+            throw OAuthError(
+                .tokenEndpoint,
+                "the device authorization response lacks device_code, user_code "
+                    + "or verification_uri")
         }
         return Started(
             deviceCode: deviceCode, userCode: userCode, verificationURI: verification,

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Finds authorization server metadata (RFC 8414, OpenID Connect Discovery) and, when no

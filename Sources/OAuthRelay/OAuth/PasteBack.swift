@@ -31,7 +31,8 @@ struct PasteBack: Sendable {
         let signIn = SignIn(configuration: configuration, context: context, http: http, logger: logger)
         let url = try signIn.authorizeURL(redirectURI: listener.redirectURI, pkce: pkce, state: state, scope: scope)
 
-        show("""
+        show(
+            """
             Open this URL in a browser on any machine and sign in:
 
               \(url.absoluteString)
@@ -51,8 +52,9 @@ struct PasteBack: Sendable {
                 case .code(let code): return listener.finish(.code(code))
                 case .failed(let error): return listener.finish(.failed(error))
                 case .foreign:
-                    show("That URL does not carry this sign-in's state, so it was ignored. "
-                        + "Paste the address the browser ended on for the URL above (Ctrl-D to give up):\n")
+                    show(
+                        "That URL does not carry this sign-in's state, so it was ignored. "
+                            + "Paste the address the browser ended on for the URL above (Ctrl-D to give up):\n")
                 case .missingCode:
                     show("That URL has no authorization code. Paste the full address (Ctrl-D to give up):\n")
                 }

@@ -61,8 +61,9 @@ struct SignIn: Sendable {
         ]
         if let scope, !scope.isEmpty { parameters.append(("scope", scope)) }
         if let resource = context.resource { parameters.append(("resource", resource)) }
-        guard var components = URLComponents(
-            url: context.metadata.authorizationEndpoint, resolvingAgainstBaseURL: false)
+        guard
+            var components = URLComponents(
+                url: context.metadata.authorizationEndpoint, resolvingAgainstBaseURL: false)
         else {
             throw OAuthError(.unsupportedServer, "the authorization endpoint is not a valid URL")
         }

@@ -1,7 +1,8 @@
 import Foundation
 import MicroHTTP
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Requests to the token endpoint: code exchange and refresh, as a public client.

@@ -7,8 +7,10 @@ enum TokenResponse {
     ///   - previousRefreshToken: kept when the server returns no new refresh token.
     ///   - requestedScope: used as the granted scope when the server does not echo one.
     /// - Throws: `OAuthError(.tokenEndpoint)` when the body is not a usable token response.
-    static func parse(_ body: Data, now: Date = Date(), previousRefreshToken: String? = nil,
-                      requestedScope: String? = nil) throws -> TokenSet {
+    static func parse(
+        _ body: Data, now: Date = Date(), previousRefreshToken: String? = nil,
+        requestedScope: String? = nil
+    ) throws -> TokenSet {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw OAuthError(.tokenEndpoint, "the token endpoint's answer is not a JSON object")
         }

@@ -48,9 +48,10 @@ actor Authorizer {
     /// New tokens after the backend refused `rejected` (or needed one): reuse newer stored tokens,
     /// else refresh when allowed, else sign in. `scope` asks for a sign-in with exactly these
     /// scopes (step-up). Concurrent callers share one flow.
-    func recover(rejected: TokenSet?, challenge: AuthenticateChallenge?, allowRefresh: Bool,
-                 scope: String? = nil) async throws -> (tokens: TokenSet, source: Source)
-    {
+    func recover(
+        rejected: TokenSet?, challenge: AuthenticateChallenge?, allowRefresh: Bool,
+        scope: String? = nil
+    ) async throws -> (tokens: TokenSet, source: Source) {
         if let pending { return (try await pending.value.tokens, .existing) }
         if scope == nil, let tokens, tokens.accessToken != rejected?.accessToken, !tokens.expires(within: 0) {
             return (tokens, .existing)
@@ -78,9 +79,10 @@ actor Authorizer {
         try save(fresh, key)
     }
 
-    private func obtain(rejected: TokenSet?, challenge: AuthenticateChallenge?, allowRefresh: Bool,
-                        scope: String?) async throws -> (tokens: TokenSet, source: Source)
-    {
+    private func obtain(
+        rejected: TokenSet?, challenge: AuthenticateChallenge?, allowRefresh: Bool,
+        scope: String?
+    ) async throws -> (tokens: TokenSet, source: Source) {
         var context = try await authorizationContext(challenge: challenge)
         do {
             return try await obtainLocked(
@@ -99,9 +101,10 @@ actor Authorizer {
         }
     }
 
-    private func obtainLocked(context: AuthorizationContext, rejected: TokenSet?, challenge: AuthenticateChallenge?,
-                              allowRefresh: Bool, scope: String?) async throws -> (tokens: TokenSet, source: Source)
-    {
+    private func obtainLocked(
+        context: AuthorizationContext, rejected: TokenSet?, challenge: AuthenticateChallenge?,
+        allowRefresh: Bool, scope: String?
+    ) async throws -> (tokens: TokenSet, source: Source) {
         let key = context.key
         return try await lock.withLock(key) {
             // Another relay (or `oauth-relay login`) may have refreshed or signed in meanwhile.
@@ -127,7 +130,8 @@ actor Authorizer {
                 }
             }
 
-            let requested = scope ?? ClientSetup.scope(configuration: configuration, challenge: challenge, context: context)
+            let requested =
+                scope ?? ClientSetup.scope(configuration: configuration, challenge: challenge, context: context)
             if configuration.browserMode == .headless {
                 // No browser here, and stdin/stdout belong to the MCP host: ask for `oauth-relay
                 // login` in a terminal; a later call finds its tokens in the store.

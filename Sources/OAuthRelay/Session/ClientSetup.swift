@@ -39,8 +39,10 @@ struct ClientSetup: Sendable {
 
     /// The scope to ask for (CASES 4): RELAY_SCOPES; else the challenge's `scope`; else the
     /// resource metadata's `scopes_supported`; else none — never invented scopes.
-    static func scope(configuration: RelayConfiguration, challenge: AuthenticateChallenge?,
-                      context: AuthorizationContext) -> String? {
+    static func scope(
+        configuration: RelayConfiguration, challenge: AuthenticateChallenge?,
+        context: AuthorizationContext
+    ) -> String? {
         if let configured = configuration.scopes, !configured.isEmpty { return configured.joined(separator: " ") }
         if let requested = challenge?.parameters["scope"], !requested.isEmpty { return requested }
         if let supported = context.resourceScopes, !supported.isEmpty { return supported.joined(separator: " ") }

@@ -38,7 +38,8 @@ struct ProcessLock: Sendable {
 
     private func open(_ key: TokenKey) throws -> Int32 {
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw OAuthError(.store, "cannot create the lock directory \(directory): \(String(cString: strerror(errno)))")
+            throw OAuthError(
+                .store, "cannot create the lock directory \(directory): \(String(cString: strerror(errno)))")
         }
         var info = stat()
         guard lstat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid() else {

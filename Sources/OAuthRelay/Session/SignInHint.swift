@@ -14,9 +14,11 @@ enum SignInHint {
 
     /// The tool-result text for a headless sign-in.
     static func message(configuration: RelayConfiguration, context: AuthorizationContext) -> String {
-        let reason = configuration.settings["RELAY_BROWSER"] == "none"
+        let reason =
+            configuration.settings["RELAY_BROWSER"] == "none"
             ? "RELAY_BROWSER=none" : "no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set)"
-        var text = "Sign-in required, and no browser can be opened here (\(reason)). "
+        var text =
+            "Sign-in required, and no browser can be opened here (\(reason)). "
             + "Run this command in a terminal on this machine, finish the sign-in it shows, "
             + "then call the tool again:\n\n  " + command(configuration: configuration, context: context)
         if configuration.settings["RELAY_TOKEN_PASSPHRASE"] != nil {

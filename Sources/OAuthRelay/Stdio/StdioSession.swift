@@ -26,8 +26,10 @@ final class StdioSession: Sendable {
         for await line in LineReader.lines(fd: inputFD, maxLineBytes: Self.maxLineBytes) {
             switch line {
             case .tooLong:
-                writer.send(JSONRPC.error(id: .null, code: JSONRPCErrorCode.parseError,
-                                          message: "message longer than \(Self.maxLineBytes) bytes"))
+                writer.send(
+                    JSONRPC.error(
+                        id: .null, code: JSONRPCErrorCode.parseError,
+                        message: "message longer than \(Self.maxLineBytes) bytes"))
             case .message(let bytes):
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
                 dispatch(IncomingMessage(line: bytes))
@@ -46,9 +48,11 @@ final class StdioSession: Sendable {
     private func dispatch(_ message: IncomingMessage) {
         switch message {
         case .unparseable:
-            writer.send(JSONRPC.error(id: .null, code: JSONRPCErrorCode.parseError, message: "parse error: not valid JSON"))
+            writer.send(
+                JSONRPC.error(id: .null, code: JSONRPCErrorCode.parseError, message: "parse error: not valid JSON"))
         case .invalid(let id, let reason):
-            writer.send(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidRequest, message: "invalid request: \(reason)"))
+            writer.send(
+                JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidRequest, message: "invalid request: \(reason)"))
         case .response:
             logger.debug("ignoring a response; the relay sends no requests")
         case .notification(let method, let params):
@@ -61,8 +65,10 @@ final class StdioSession: Sendable {
     private func start(id: JSONValue, method: String, params: JSONValue?) {
         let duplicate = inFlight.withLock { $0[id] != nil }
         if duplicate {
-            writer.send(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidRequest,
-                                      message: "invalid request: id \(id) is already in use"))
+            writer.send(
+                JSONRPC.error(
+                    id: id, code: JSONRPCErrorCode.invalidRequest,
+                    message: "invalid request: id \(id) is already in use"))
             return
         }
         // The task registers itself before it can finish, so removal always follows insertion.

@@ -13,8 +13,10 @@ public enum StoreCommand {
 
     /// `oauth-relay store list` / `oauth-relay store migrate --to BACKEND`; returns the exit
     /// status (0 ok, 1 failure, 2 usage).
-    public static func run(arguments: [String], environment: [String: String],
-                           output: (String) -> Void, errorOutput: (String) -> Void) -> Int32 {
+    public static func run(
+        arguments: [String], environment: [String: String],
+        output: (String) -> Void, errorOutput: (String) -> Void
+    ) -> Int32 {
         do {
             let configuration = try StoreConfiguration(environment: environment)
             switch arguments.first {
@@ -48,15 +50,18 @@ public enum StoreCommand {
         for (key, tokens) in entries {
             let expiry = tokens.expiresAt.map { formatter.string(from: $0) } ?? "unknown"
             let resource = key.resource.isEmpty ? "-" : key.resource
-            output("issuer=\(key.issuer)\tclient=\(key.clientID)\tresource=\(resource)"
-                + "\texpires=\(expiry)\trefresh_token=\(tokens.refreshToken == nil ? "no" : "yes")")
+            output(
+                "issuer=\(key.issuer)\tclient=\(key.clientID)\tresource=\(resource)"
+                    + "\texpires=\(expiry)\trefresh_token=\(tokens.refreshToken == nil ? "no" : "yes")")
         }
     }
 
     /// Copies every entry, reads each back from the destination and compares, and only then
     /// deletes the source entries. A failure before the last step leaves the source untouched.
-    static func migrate(_ configuration: StoreConfiguration, _ options: MigrateOptions,
-                        output: (String) -> Void) throws {
+    static func migrate(
+        _ configuration: StoreConfiguration, _ options: MigrateOptions,
+        output: (String) -> Void
+    ) throws {
         let source = try TokenStoreFactory.make(configuration.with(backend: options.from ?? configuration.backend))
         let destination = try TokenStoreFactory.make(configuration.with(backend: options.to))
         guard source.store.name != destination.store.name || source.store.location != destination.store.location
@@ -69,13 +74,15 @@ public enum StoreCommand {
             try destination.store.save(tokens, for: key)
             guard try destination.store.load(key) == tokens else {
                 throw TokenStoreError(
-                    .io, "the entry for \(key) did not read back unchanged from \(destination.store.name); "
+                    .io,
+                    "the entry for \(key) did not read back unchanged from \(destination.store.name); "
                         + "nothing was deleted from \(source.store.name)")
             }
         }
         for (key, _) in entries { try source.store.clear(key) }
-        output("migrated \(entries.count) entr\(entries.count == 1 ? "y" : "ies") from \(source.store.name) "
-            + "(\(source.store.location)) to \(destination.store.name) (\(destination.store.location))")
+        output(
+            "migrated \(entries.count) entr\(entries.count == 1 ? "y" : "ies") from \(source.store.name) "
+                + "(\(source.store.location)) to \(destination.store.name) (\(destination.store.location))")
     }
 }
 

@@ -14,12 +14,16 @@ public enum TokenStoreFactory {
         case .encryptedFile:
             guard let secret = try configuration.encryptionSecret() else { throw noSecret }
             let path = configuration.encryptedPath
-            return (EncryptedFileStore(path: path, secret: secret),
-                    "RELAY_TOKEN_STORE=encrypted-file: tokens in \(path) (AES-256-GCM, key from \(secret.source))")
+            return (
+                EncryptedFileStore(path: path, secret: secret),
+                "RELAY_TOKEN_STORE=encrypted-file: tokens in \(path) (AES-256-GCM, key from \(secret.source))"
+            )
         case .secretService:
-            return (SecretServiceStore(options: configuration.keyring),
-                    "RELAY_TOKEN_STORE=secret-service: tokens in the keyring (collection "
-                        + "\(configuration.keyring.collection))")
+            return (
+                SecretServiceStore(options: configuration.keyring),
+                "RELAY_TOKEN_STORE=secret-service: tokens in the keyring (collection "
+                    + "\(configuration.keyring.collection))"
+            )
         case .auto:
             return try automatic(configuration)
         }
@@ -34,23 +38,33 @@ public enum TokenStoreFactory {
         let skipped: String
         do {
             try keyring.probe()
-            return (keyring, "auto: the Secret Service keyring answered; tokens in collection "
-                + "\(configuration.keyring.collection)")
+            return (
+                keyring,
+                "auto: the Secret Service keyring answered; tokens in collection "
+                    + "\(configuration.keyring.collection)"
+            )
         } catch let error as TokenStoreError where error.code == .locked {
-            return (keyring, "auto: the Secret Service keyring answered but is locked; tokens go to collection "
-                + "\(configuration.keyring.collection) once it is unlocked")
+            return (
+                keyring,
+                "auto: the Secret Service keyring answered but is locked; tokens go to collection "
+                    + "\(configuration.keyring.collection) once it is unlocked"
+            )
         } catch let error as TokenStoreError {
             skipped = "keyring unavailable (\(error.code.rawValue))"
         }
         if let secret = try configuration.encryptionSecret() {
             let path = configuration.encryptedPath
-            return (EncryptedFileStore(path: path, secret: secret),
-                    "auto: \(skipped); \(secret.source) is set, so tokens go to \(path) (AES-256-GCM)")
+            return (
+                EncryptedFileStore(path: path, secret: secret),
+                "auto: \(skipped); \(secret.source) is set, so tokens go to \(path) (AES-256-GCM)"
+            )
         }
         let path = configuration.plaintextPath
-        return (PlaintextFileStore(path: path),
-                "auto: \(skipped) and no passphrase or key configured; tokens go to \(path) (plaintext, mode 0600); "
-                    + "set RELAY_TOKEN_PASSPHRASE_FILE to encrypt them")
+        return (
+            PlaintextFileStore(path: path),
+            "auto: \(skipped) and no passphrase or key configured; tokens go to \(path) (plaintext, mode 0600); "
+                + "set RELAY_TOKEN_PASSPHRASE_FILE to encrypt them"
+        )
     }
 
     static let noSecret = TokenStoreError(

@@ -90,8 +90,9 @@ struct EncryptedFileHeader: Equatable, Sendable {
     /// Bounds that keep a corrupted or hostile header from demanding unbounded memory or time.
     private var hasSaneParameters: Bool {
         switch kdf {
-        case .scrypt: (10...22).contains(log2N) && (1...32).contains(r) && (1...16).contains(p)
-            && (16...64).contains(salt.count)
+        case .scrypt:
+            (10...22).contains(log2N) && (1...32).contains(r) && (1...16).contains(p)
+                && (16...64).contains(salt.count)
         case .none: log2N == 0 && r == 0 && p == 0 && salt.isEmpty
         }
     }

@@ -28,7 +28,8 @@ public struct EncryptionSecret: Sendable, CustomStringConvertible {
     public init(key: [UInt8], source: String) throws {
         guard key.count == AESGCM.keySize else {
             throw TokenStoreError(
-                .misconfigured, "the key from \(source) has \(key.count) bytes; it must be exactly 32 bytes "
+                .misconfigured,
+                "the key from \(source) has \(key.count) bytes; it must be exactly 32 bytes "
                     + "(or 64 hex digits), e.g. `openssl rand -out KEYFILE 32`")
         }
         material = .key(key)

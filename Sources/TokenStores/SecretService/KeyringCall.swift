@@ -26,7 +26,8 @@ final class KeyringDeadline: @unchecked Sendable {
 
 /// Turns GLib's `GError` results into `TokenStoreError`s with actionable messages.
 enum KeyringCall {
-    static let lockedAdvice = "unlock it (e.g. log in to the desktop, or `gnome-keyring-daemon --unlock`) "
+    static let lockedAdvice =
+        "unlock it (e.g. log in to the desktop, or `gnome-keyring-daemon --unlock`) "
         + "or set RELAY_TOKEN_STORE=encrypted-file"
 
     /// Calls `body` with a GError slot; throws when the call set it or returned nil/false.

@@ -57,8 +57,9 @@ extension SecretServiceStore {
                 func attribute(_ name: String) -> String {
                     table.flatMap { relay_attributes_get($0, name) }.map { String(cString: $0) } ?? ""
                 }
-                let key = TokenKey(issuer: attribute("issuer"), clientID: attribute("client_id"),
-                                   resource: attribute("resource"))
+                let key = TokenKey(
+                    issuer: attribute("issuer"), clientID: attribute("client_id"),
+                    resource: attribute("resource"))
                 var bytes = try secret(of: item, deadline: deadline) ?? []
                 defer { SecureZero.wipe(&bytes) }
                 return (key, try TokenCoding.decode(TokenSet.self, from: bytes, source: "the keyring item for \(key)"))

@@ -23,8 +23,10 @@ public final class SecretServiceStore: TokenStore {
         /// Where `withLock` keeps its lock files, e.g. `$XDG_RUNTIME_DIR/oauth-relay/locks`.
         public var lockDirectory: String
 
-        public init(busAddress: String?, collection: String = "default", timeout: Double = 5,
-                    lockDirectory: String) {
+        public init(
+            busAddress: String?, collection: String = "default", timeout: Double = 5,
+            lockDirectory: String
+        ) {
             self.busAddress = busAddress
             self.collection = collection
             self.timeout = timeout
@@ -65,11 +67,13 @@ public final class SecretServiceStore: TokenStore {
     public func save(_ tokens: TokenSet, for key: TokenKey) throws {
         var json = try TokenCoding.encode(tokens)
         defer { SecureZero.wipe(&json) }
-        let label = "oauth-relay tokens for \(key.clientID) at \(key.issuer)"
+        let label =
+            "oauth-relay tokens for \(key.clientID) at \(key.issuer)"
             + (key.resource.isEmpty ? "" : " (resource \(key.resource))")
         try perform("store tokens") { session, deadline in
-            try writeSecret(json, relay_token_schema(), Self.attributes(key), label: label, session: session,
-                            deadline: deadline)
+            try writeSecret(
+                json, relay_token_schema(), Self.attributes(key), label: label, session: session,
+                deadline: deadline)
         }
     }
 

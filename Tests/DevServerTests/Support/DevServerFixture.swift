@@ -28,13 +28,16 @@ struct DevServerFixture {
         return (verifier, Base64URL.encode(Digest.sha256(verifier)))
     }
 
-    func authorizeURL(challenge: String, state: String = "state-1", extra: [(String, String)] = [],
-                      client: String = client, redirectURI: String = redirectURI) -> String {
+    func authorizeURL(
+        challenge: String, state: String = "state-1", extra: [(String, String)] = [],
+        client: String = client, redirectURI: String = redirectURI
+    ) -> String {
         var components = URLComponents(string: base + "/authorize")
-        components?.queryItems = ([
-            ("response_type", "code"), ("client_id", client), ("redirect_uri", redirectURI),
-            ("code_challenge", challenge), ("code_challenge_method", "S256"), ("state", state),
-        ] + extra).map { URLQueryItem(name: $0.0, value: $0.1) }
+        components?.queryItems =
+            ([
+                ("response_type", "code"), ("client_id", client), ("redirect_uri", redirectURI),
+                ("code_challenge", challenge), ("code_challenge_method", "S256"), ("state", state),
+            ] + extra).map { URLQueryItem(name: $0.0, value: $0.1) }
         let query = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         components?.percentEncodedQuery = query
         return components?.string ?? ""
@@ -52,12 +55,16 @@ struct DevServerFixture {
         return token.json
     }
 
-    func exchange(code: String, verifier: String, redirectURI: String = redirectURI,
-                  client: String = client) async throws -> TestResponse {
-        try await http.post(base + "/token", form: [
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
-            ("code_verifier", verifier), ("client_id", client),
-        ])
+    func exchange(
+        code: String, verifier: String, redirectURI: String = redirectURI,
+        client: String = client
+    ) async throws -> TestResponse {
+        try await http.post(
+            base + "/token",
+            form: [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+                ("code_verifier", verifier), ("client_id", client),
+            ])
     }
 
     func refresh(_ token: String, scope: String? = nil) async throws -> TestResponse {

@@ -3,6 +3,7 @@ import Foundation
 import MicroHTTP
 import Synchronization
 import Testing
+
 @testable import OAuthRelay
 
 /// `oauth-relay login --device` (RFC 8628) as a subprocess against the dev server.
@@ -86,16 +87,22 @@ final class SlowDownServer: Sendable {
             let issuer = base.withLock { $0 }
             switch request.path {
             case "/.well-known/oauth-authorization-server":
-                return .json(200, [
-                    "issuer": issuer, "authorization_endpoint": issuer + "/authorize",
-                    "token_endpoint": issuer + "/token", "device_authorization_endpoint": issuer + "/device_authorization",
-                    "code_challenge_methods_supported": ["S256"],
-                ])
+                return .json(
+                    200,
+                    [
+                        "issuer": issuer, "authorization_endpoint": issuer + "/authorize",
+                        "token_endpoint": issuer + "/token",
+                        "device_authorization_endpoint": issuer + "/device_authorization",
+                        "code_challenge_methods_supported": ["S256"],
+                    ])
             case "/device_authorization":
-                return .json(200, [
-                    "device_code": "device-secret", "user_code": "WDJB-MJHT", "verification_uri": issuer + "/device",
-                    "expires_in": codeLifetime, "interval": 1,
-                ])
+                return .json(
+                    200,
+                    [
+                        "device_code": "device-secret", "user_code": "WDJB-MJHT",
+                        "verification_uri": issuer + "/device",
+                        "expires_in": codeLifetime, "interval": 1,
+                    ])
             case "/token":
                 let index = times.withLock { times in
                     times.append(Date())

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// `oauth-relay logout` and `oauth-relay status` as subprocesses.
@@ -41,7 +42,8 @@ struct LogoutStatusTests {
         #expect(try bed.storedTokenValues().isEmpty)
         let bad = try await CommandRun.run(["logout", "--everything"], environment: bed.commandEnvironment())
         #expect(bad.status == 2)
-        let both = try await CommandRun.run(["login", "--device", "--no-browser"], environment: bed.commandEnvironment())
+        let both = try await CommandRun.run(
+            ["login", "--device", "--no-browser"], environment: bed.commandEnvironment())
         #expect(both.status == 2)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// `oauth-relay login --no-browser`: the pasted redirect URL is checked exactly as the loopback

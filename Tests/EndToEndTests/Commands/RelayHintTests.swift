@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// The relay without a browser names the `oauth-relay login` command, and picks up what it stores.
@@ -19,8 +20,9 @@ struct RelayHintTests {
 
         // Run exactly the command the relay named, in a shell, as a person would.
         let line = try #require(text.split(separator: "\n").last { $0.contains("login --device") })
-        let run = try await CommandRun.run(["-c", String(line)], environment: bed.commandEnvironment(),
-                                           shell: true)
+        let run = try await CommandRun.run(
+            ["-c", String(line)], environment: bed.commandEnvironment(),
+            shell: true)
         #expect(run.status == 0, "\(run.stderr)")
 
         let second = try await relay.callTool("whoami")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// `login --device` in a real terminal (tmux): the code and URL are on screen, no token is.

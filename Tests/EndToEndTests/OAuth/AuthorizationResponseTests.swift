@@ -1,15 +1,18 @@
 import DevServer
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// The authorization request and response rules: iss (RFC 9207), resource (RFC 8707), step-up,
 /// registration failures, and long tokens (CASES 3, 5, 9, 13).
 @Suite("OAuth requests and responses, end to end", .serialized)
 struct AuthorizationResponseTests {
-    @Test("A wrong or missing iss in the callback stops the flow; the code is never sent", arguments: [
-        ("wrong", "mix-up"), ("missing", "no iss parameter"),
-    ])
+    @Test(
+        "A wrong or missing iss in the callback stops the flow; the code is never sent",
+        arguments: [
+            ("wrong", "mix-up"), ("missing", "no iss parameter"),
+        ])
     func issuerParameter(mode: String, message: String) async throws {
         let bed = try TestBed()
         try await bed.control("iss?mode=\(mode)")

@@ -1,6 +1,7 @@
 import DevServer
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// Two real relay processes sharing one store (CASES 1 and 10).

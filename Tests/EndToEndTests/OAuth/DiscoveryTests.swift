@@ -1,18 +1,23 @@
 import DevServer
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// Discovery and metadata policy against the dev server's metadata variants (issue 5, CASES 4, 7, 8).
 @Suite("OAuth discovery, end to end", .serialized)
 struct DiscoveryTests {
-    @Test("Metadata URLs are tried in the standard order for issuers with and without a path", arguments: [
-        ("", "standard", ["/.well-known/oauth-authorization-server"]),
-        ("", "oidcOnly", ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]),
-        ("/tenant-a", "standard", ["/.well-known/oauth-authorization-server/tenant-a"]),
-        ("/tenant-a", "oidcOnly",
-         ["/.well-known/oauth-authorization-server/tenant-a", "/.well-known/openid-configuration/tenant-a"]),
-    ])
+    @Test(
+        "Metadata URLs are tried in the standard order for issuers with and without a path",
+        arguments: [
+            ("", "standard", ["/.well-known/oauth-authorization-server"]),
+            ("", "oidcOnly", ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]),
+            ("/tenant-a", "standard", ["/.well-known/oauth-authorization-server/tenant-a"]),
+            (
+                "/tenant-a", "oidcOnly",
+                ["/.well-known/oauth-authorization-server/tenant-a", "/.well-known/openid-configuration/tenant-a"]
+            ),
+        ])
     func discoveryOrder(issuerPath: String, variant: String, expected: [String]) async throws {
         let bed = try TestBed { $0.issuerPath = issuerPath }
         try await bed.control("metadata?variant=\(variant)")
@@ -25,11 +30,13 @@ struct DiscoveryTests {
         _ = try await relay.finish()
     }
 
-    @Test("Metadata the relay must refuse: a clear tool error, and no browser is opened", arguments: [
-        ("plainOnly", "does not support PKCE S256"),
-        ("wrongIssuer", "set RELAY_AUTH_SERVER_URL to the exact issuer"),
-        ("htmlMetadata", "not authorization server metadata"),
-    ])
+    @Test(
+        "Metadata the relay must refuse: a clear tool error, and no browser is opened",
+        arguments: [
+            ("plainOnly", "does not support PKCE S256"),
+            ("wrongIssuer", "set RELAY_AUTH_SERVER_URL to the exact issuer"),
+            ("htmlMetadata", "not authorization server metadata"),
+        ])
     func refusedMetadata(variant: String, message: String) async throws {
         let bed = try TestBed()
         try await bed.control("metadata?variant=\(variant)")

@@ -1,6 +1,7 @@
 import DevServer
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 /// One run of an `oauth-relay` subcommand (`login`, `logout`, `status` …) to completion.
@@ -11,8 +12,10 @@ struct CommandRun: Sendable {
 
     /// Runs `oauth-relay ARGUMENTS` with exactly `environment`, writes `input` to its stdin, closes
     /// stdin and waits for the exit.
-    static func run(_ arguments: [String], environment: [String: String], input: String = "",
-                    timeout: Duration = .seconds(60), shell: Bool = false) async throws -> CommandRun {
+    static func run(
+        _ arguments: [String], environment: [String: String], input: String = "",
+        timeout: Duration = .seconds(60), shell: Bool = false
+    ) async throws -> CommandRun {
         let process = try RelayProcess(
             environment: environment, arguments: arguments,
             executable: shell ? URL(fileURLWithPath: "/bin/sh") : TestPaths.relayBinary)

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import OAuthRelay
 
 /// The real `oauth-relay` binary as a subprocess, spoken to over stdin/stdout like an MCP host.
@@ -66,10 +67,11 @@ final class RelayProcess: Sendable {
     /// Sends a request and returns its id without waiting.
     @discardableResult
     func send(_ method: String, params: JSONValue? = nil) throws -> JSONValue {
-        let id = JSONValue.int(nextID.withLock { id in
-            defer { id += 1 }
-            return id
-        })
+        let id = JSONValue.int(
+            nextID.withLock { id in
+                defer { id += 1 }
+                return id
+            })
         var message: [String: JSONValue] = ["jsonrpc": "2.0", "id": id, "method": .string(method)]
         if let params { message["params"] = params }
         try sendLine(String(decoding: try JSONCoding.encode(JSONValue.object(message)), as: UTF8.self))
@@ -103,8 +105,10 @@ final class RelayProcess: Sendable {
     func initialize(version: String = "2025-11-25") async throws -> JSONValue {
         let answer = try await request(
             "initialize",
-            params: ["protocolVersion": .string(version), "capabilities": [:],
-                     "clientInfo": ["name": "e2e", "version": "1"]])
+            params: [
+                "protocolVersion": .string(version), "capabilities": [:],
+                "clientInfo": ["name": "e2e", "version": "1"],
+            ])
         try notify("notifications/initialized")
         return answer
     }
@@ -140,8 +144,10 @@ final class RelayProcess: Sendable {
 
     var isRunning: Bool { process.isRunning }
 
-    private static func collect(_ handle: FileHandle, splitLines: Bool,
-                                _ sink: @escaping @Sendable (String) -> Void) {
+    private static func collect(
+        _ handle: FileHandle, splitLines: Bool,
+        _ sink: @escaping @Sendable (String) -> Void
+    ) {
         Thread.detachNewThread {
             var pending = Data()
             while true {

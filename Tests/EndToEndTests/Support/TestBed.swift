@@ -1,9 +1,11 @@
 import DevServer
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+
 @testable import OAuthRelay
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// One development server plus a private token directory: everything a relay under test talks to.
 final class TestBed: Sendable {

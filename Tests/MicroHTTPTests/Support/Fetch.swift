@@ -1,7 +1,8 @@
-import Testing
 import Foundation
+import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A response as a real client saw it.

@@ -29,29 +29,41 @@ private func response(_ status: Int, body: String = "", challenge: String? = nil
 
 @Suite("ToolRelay")
 struct ToolRelayTests {
-    @Test("union keeps granted scopes first, adds new ones once, in order", arguments: [
-        (nil as String?, "notes:write", "notes:write"),
-        ("notes:read", "notes:write", "notes:read notes:write"),
-        ("notes:read notes:write", "notes:write", "notes:read notes:write"),
-        ("a  b", "b c  a d", "a b c d"),
-        ("", "", ""),
-    ])
+    @Test(
+        "union keeps granted scopes first, adds new ones once, in order",
+        arguments: [
+            (nil as String?, "notes:write", "notes:write"),
+            ("notes:read", "notes:write", "notes:read notes:write"),
+            ("notes:read notes:write", "notes:write", "notes:read notes:write"),
+            ("a  b", "b c  a d", "a b c d"),
+            ("", "", ""),
+        ])
     func union(granted: String?, required: String, expected: String) {
         #expect(ToolRelay.union(granted, required) == expected)
     }
 
-    @Test("describeFailure names status, error and description, with advice per status", arguments: [
-        (response(404, body: #"{"error":"tool_not_found","error_description":"no tool x"}"#),
-         "the backend answered HTTP 404 tool_not_found: no tool x. Check the tool name with tools/list."),
-        (response(401, challenge: #"Bearer error="invalid_token", error_description="expired""#),
-         "the backend answered HTTP 401 invalid_token: expired. "
-            + "The account's sign-in was rejected; call the tool again to sign in anew."),
-        (response(403, body: #"{"error":"insufficient_scope"}"#),
-         "the backend answered HTTP 403 insufficient_scope. The account lacks permission for this."),
-        (response(503, body: "<html>down</html>"),
-         "the backend answered HTTP 503. The service failed; try again later."),
-        (response(400, body: #"{"error":"invalid_request"}"#), "the backend answered HTTP 400 invalid_request"),
-    ])
+    @Test(
+        "describeFailure names status, error and description, with advice per status",
+        arguments: [
+            (
+                response(404, body: #"{"error":"tool_not_found","error_description":"no tool x"}"#),
+                "the backend answered HTTP 404 tool_not_found: no tool x. Check the tool name with tools/list."
+            ),
+            (
+                response(401, challenge: #"Bearer error="invalid_token", error_description="expired""#),
+                "the backend answered HTTP 401 invalid_token: expired. "
+                    + "The account's sign-in was rejected; call the tool again to sign in anew."
+            ),
+            (
+                response(403, body: #"{"error":"insufficient_scope"}"#),
+                "the backend answered HTTP 403 insufficient_scope. The account lacks permission for this."
+            ),
+            (
+                response(503, body: "<html>down</html>"),
+                "the backend answered HTTP 503. The service failed; try again later."
+            ),
+            (response(400, body: #"{"error":"invalid_request"}"#), "the backend answered HTTP 400 invalid_request"),
+        ])
     func describeFailure(response: HTTPClientResponse, expected: String) {
         #expect(ToolRelay.describeFailure(response) == expected)
     }
@@ -64,7 +76,8 @@ struct ToolRelayTests {
 
     @Test("toolError is an MCP tool result flagged as an error")
     func toolError() {
-        #expect(ToolRelay.toolError("it broke") == ["content": [["type": "text", "text": "it broke"]], "isError": true])
+        #expect(
+            ToolRelay.toolError("it broke") == ["content": [["type": "text", "text": "it broke"]], "isError": true])
     }
 
     @Test("a call to an unreachable backend is a tool error that names the setting to check")

@@ -1,20 +1,23 @@
 import Foundation
 import Testing
+
 @testable import OAuthRelay
 
 @Suite("Commands: authorization response check, options, hint, summary")
 struct CommandUnitTests {
     static let issuer = "https://as.example.test"
 
-    @Test("One check for listener and paste-back", arguments: [
-        ("state=s&code=c", AuthorizationResponse.Outcome.code("c")),
-        ("state=wrong&code=c", .foreign),
-        ("code=c", .foreign),
-        ("state=s&state=s&code=c", .foreign),
-        ("state=s", .missingCode),
-        ("state=s&code=c&iss=https%3A%2F%2Fevil.test", .failed(OAuthError(.issuerMismatch, ""))),
-        ("state=s&error=access_denied", .failed(OAuthError(.denied, ""))),
-    ])
+    @Test(
+        "One check for listener and paste-back",
+        arguments: [
+            ("state=s&code=c", AuthorizationResponse.Outcome.code("c")),
+            ("state=wrong&code=c", .foreign),
+            ("code=c", .foreign),
+            ("state=s&state=s&code=c", .foreign),
+            ("state=s", .missingCode),
+            ("state=s&code=c&iss=https%3A%2F%2Fevil.test", .failed(OAuthError(.issuerMismatch, ""))),
+            ("state=s&error=access_denied", .failed(OAuthError(.denied, ""))),
+        ])
     func validate(query: String, expected: AuthorizationResponse.Outcome) {
         let outcome = AuthorizationResponse.validate(
             query: PasteBack.query(of: "http://127.0.0.1:1/callback?\(query)#x"), expectedState: "s",
@@ -41,16 +44,19 @@ struct CommandUnitTests {
             try CommandOptions(["--bogus"], command: "login", allowed: ["--device"])
         }
         #expect(throws: CommandOptions.UsageError.self) {
-            try CommandOptions(["--device", "--no-browser"], command: "login", allowed: ["--device", "--no-browser"],
-                               exclusive: [["--device", "--no-browser"]])
+            try CommandOptions(
+                ["--device", "--no-browser"], command: "login", allowed: ["--device", "--no-browser"],
+                exclusive: [["--device", "--no-browser"]])
         }
     }
 
-    @Test("Browser mode", arguments: [
-        ([:], BrowserMode.headless), (["DISPLAY": ":0"], .open), (["WAYLAND_DISPLAY": "wayland-0"], .open),
-        (["RELAY_BROWSER": "none", "DISPLAY": ":0"], .headless), (["RELAY_BROWSER": "manual"], .manual),
-        (["RELAY_BROWSER": "firefox"], .open),
-    ])
+    @Test(
+        "Browser mode",
+        arguments: [
+            ([:], BrowserMode.headless), (["DISPLAY": ":0"], .open), (["WAYLAND_DISPLAY": "wayland-0"], .open),
+            (["RELAY_BROWSER": "none", "DISPLAY": ":0"], .headless), (["RELAY_BROWSER": "manual"], .manual),
+            (["RELAY_BROWSER": "firefox"], .open),
+        ])
     func browserMode(settings: [String: String], expected: BrowserMode) throws {
         var all = settings
         all["RELAY_BACKEND_URL"] = "https://api.example.test"
@@ -76,7 +82,9 @@ struct CommandUnitTests {
     @Test("Summary reads subject and scope from JWT claims without verifying, and keeps no token")
     func summary() {
         let payload = Data(#"{"sub":"alice","scope":"notes:read","exp":2000000000}"#.utf8)
-        let token = "eyJhbGciOiJIUzI1NiJ9." + payload.base64EncodedString()
+        let token =
+            "eyJhbGciOiJIUzI1NiJ9."
+            + payload.base64EncodedString()
             .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_") + ".sig"
         let summary = TokenSummary(

@@ -36,33 +36,40 @@ struct RelayConfigurationTests {
         #expect(error?.message.contains("RELAY_BACKEND_URL") == true)
     }
 
-    @Test("service URLs must be https, or http on a loopback address", arguments: [
-        "http://api.example.test", "http://127.evil.test", "http://127.0.0.1.evil.test:8080",
-        "ftp://api.example.test", "file:///tmp/x", "api.example.test", "https://", "not a url",
-    ])
+    @Test(
+        "service URLs must be https, or http on a loopback address",
+        arguments: [
+            "http://api.example.test", "http://127.evil.test", "http://127.0.0.1.evil.test:8080",
+            "ftp://api.example.test", "file:///tmp/x", "api.example.test", "https://", "not a url",
+        ])
     func insecureURLs(url: String) {
         #expect(refused(["RELAY_BACKEND_URL": url])?.setting == "RELAY_BACKEND_URL")
         #expect(refused(["RELAY_AUTH_SERVER_URL": url])?.setting == "RELAY_AUTH_SERVER_URL")
     }
 
-    @Test("plain http is accepted on loopback", arguments: [
-        "http://127.0.0.1:8080", "http://localhost:8080/api", "http://127.1.2.3",
-    ])
+    @Test(
+        "plain http is accepted on loopback",
+        arguments: [
+            "http://127.0.0.1:8080", "http://localhost:8080/api", "http://127.1.2.3",
+        ])
     func loopbackHTTP(url: String) throws {
         #expect(try configuration(["RELAY_BACKEND_URL": url]).backendURL.absoluteString == url)
     }
 
-    @Test("IPv6 literals are refused with the reason, since URLSession on Linux cannot reach them",
-          arguments: ["http://[::1]:8080", "https://[2001:db8::1]/api"])
+    @Test(
+        "IPv6 literals are refused with the reason, since URLSession on Linux cannot reach them",
+        arguments: ["http://[::1]:8080", "https://[2001:db8::1]/api"])
     func ipv6Literals(url: String) {
         let error = refused(["RELAY_BACKEND_URL": url])
         #expect(error?.setting == "RELAY_BACKEND_URL")
         #expect(error?.message.contains("IPv6 address literals are not supported") == true)
     }
 
-    @Test("bad callback ports are refused naming RELAY_CALLBACK_PORT", arguments: [
-        "abc", "-1", "65536", "80 80", "8080x", "1.5",
-    ])
+    @Test(
+        "bad callback ports are refused naming RELAY_CALLBACK_PORT",
+        arguments: [
+            "abc", "-1", "65536", "80 80", "8080x", "1.5",
+        ])
     func badPort(port: String) {
         #expect(refused(["RELAY_CALLBACK_PORT": port])?.setting == "RELAY_CALLBACK_PORT")
     }
@@ -72,9 +79,11 @@ struct RelayConfigurationTests {
         #expect(try configuration(["RELAY_CALLBACK_PORT": "8765"]).callbackPort == 8765)
     }
 
-    @Test("bad timeouts are refused, absurd ones included", arguments: [
-        "abc", "0", "-1", "nan", "inf", "1e300", "86401",
-    ])
+    @Test(
+        "bad timeouts are refused, absurd ones included",
+        arguments: [
+            "abc", "0", "-1", "nan", "inf", "1e300", "86401",
+        ])
     func badTimeout(timeout: String) {
         #expect(refused(["RELAY_AUTH_TIMEOUT": timeout])?.setting == "RELAY_AUTH_TIMEOUT")
         #expect(refused(["RELAY_HTTP_TIMEOUT": timeout])?.setting == "RELAY_HTTP_TIMEOUT")
@@ -104,10 +113,12 @@ struct RelayConfigurationTests {
         #expect(try configuration(["RELAY_BROWSER": "firefox --new-window"]).browser == ["firefox", "--new-window"])
     }
 
-    @Test("callback and redirect hosts must be loopback", arguments: [
-        ("RELAY_CALLBACK_HOST", "0.0.0.0"), ("RELAY_CALLBACK_HOST", "192.168.1.2"),
-        ("RELAY_CALLBACK_HOST", "127.evil.test"), ("RELAY_REDIRECT_HOST", "example.test"),
-    ])
+    @Test(
+        "callback and redirect hosts must be loopback",
+        arguments: [
+            ("RELAY_CALLBACK_HOST", "0.0.0.0"), ("RELAY_CALLBACK_HOST", "192.168.1.2"),
+            ("RELAY_CALLBACK_HOST", "127.evil.test"), ("RELAY_REDIRECT_HOST", "example.test"),
+        ])
     func hosts(setting: String, value: String) {
         #expect(refused([setting: value])?.setting == setting)
     }

@@ -6,17 +6,21 @@ import Testing
 struct SettingsTests {
     private let environment = ["RELAY_BACKEND_URL": "https://env.example.test", "HOME": "/home/u"]
 
-    @Test("the flag spelling of a setting", arguments: [
-        ("RELAY_BACKEND_URL", "--backend-url"), ("RELAY_AUTH_TIMEOUT", "--auth-timeout"),
-        ("RELAY_TOKEN_PASSPHRASE_FILE", "--token-passphrase-file"),
-    ])
+    @Test(
+        "the flag spelling of a setting",
+        arguments: [
+            ("RELAY_BACKEND_URL", "--backend-url"), ("RELAY_AUTH_TIMEOUT", "--auth-timeout"),
+            ("RELAY_TOKEN_PASSPHRASE_FILE", "--token-passphrase-file"),
+        ])
     func flagSpelling(name: String, flag: String) {
         #expect(Settings.flag(for: name) == flag)
     }
 
-    @Test("--flag value and --flag=value both override the environment", arguments: [
-        ["--backend-url", "https://flag.example.test"], ["--backend-url=https://flag.example.test"],
-    ])
+    @Test(
+        "--flag value and --flag=value both override the environment",
+        arguments: [
+            ["--backend-url", "https://flag.example.test"], ["--backend-url=https://flag.example.test"],
+        ])
     func override(arguments: [String]) throws {
         let merged = try Settings.merge(arguments: arguments, into: environment)
         #expect(merged.settings["RELAY_BACKEND_URL"] == "https://flag.example.test")
@@ -45,9 +49,11 @@ struct SettingsTests {
         #expect(merged.settings["RELAY_LOG_LEVEL"] == "debug")
     }
 
-    @Test("a flag without a value is an error naming the flag", arguments: [
-        ["--backend-url"], ["login", "--client-id"], ["--backend-url", "--log-level", "debug"],
-    ])
+    @Test(
+        "a flag without a value is an error naming the flag",
+        arguments: [
+            ["--backend-url"], ["login", "--client-id"], ["--backend-url", "--log-level", "debug"],
+        ])
     func missingValue(arguments: [String]) {
         let error = #expect(throws: ConfigurationError.self) { try Settings.merge(arguments: arguments, into: [:]) }
         #expect(error?.message.contains("needs a value") == true)

@@ -19,9 +19,11 @@ struct MCPServerTests {
         #expect(answer["result"]?["capabilities"]?["tools"] != nil)
     }
 
-    @Test("initialize answers the newest version for an unknown, missing or malformed one", arguments: [
-        ["protocolVersion": "1999-01-01"], ["protocolVersion": 20250618], [:], nil,
-    ] as [JSONValue?])
+    @Test(
+        "initialize answers the newest version for an unknown, missing or malformed one",
+        arguments: [
+            ["protocolVersion": "1999-01-01"], ["protocolVersion": 20250618], [:], nil,
+        ] as [JSONValue?])
     func unknownVersion(params: JSONValue?) async throws {
         let answer = try await server().respond(id: "a", method: "initialize", params: params)
         #expect(answer["result"]?["protocolVersion"] == "2025-11-25")
@@ -30,9 +32,10 @@ struct MCPServerTests {
 
     @Test("ping answers an empty result")
     func ping() async throws {
-        #expect(try await server().respond(id: 2, method: "ping", params: nil) == [
-            "jsonrpc": "2.0", "id": 2, "result": [:],
-        ])
+        #expect(
+            try await server().respond(id: 2, method: "ping", params: nil) == [
+                "jsonrpc": "2.0", "id": 2, "result": [:],
+            ])
     }
 
     @Test("an unknown method is a method-not-found error")
@@ -42,9 +45,12 @@ struct MCPServerTests {
         #expect(answer["error"]?["message"] == "method not found: resources/list")
     }
 
-    @Test("tools/call with a missing name or non-object arguments is an invalid-params error", arguments: [
-        nil, [:], ["name": ""], ["name": 5], ["name": "echo", "arguments": [1, 2]], ["name": "echo", "arguments": "x"],
-    ] as [JSONValue?])
+    @Test(
+        "tools/call with a missing name or non-object arguments is an invalid-params error",
+        arguments: [
+            nil, [:], ["name": ""], ["name": 5], ["name": "echo", "arguments": [1, 2]],
+            ["name": "echo", "arguments": "x"],
+        ] as [JSONValue?])
     func invalidToolCall(params: JSONValue?) async throws {
         let answer = try await server().respond(id: 4, method: "tools/call", params: params)
         #expect(answer["error"]?["code"] == .int(JSONRPCErrorCode.invalidParams))

@@ -54,16 +54,18 @@ struct CallbackListenerTests {
         #expect(await outcome.value == .code("the-code"))
     }
 
-    @Test("forged callbacks get 400, change nothing, and the real callback still succeeds", arguments: [
-        "?code=evil&state=wrong-state",
-        "?code=evil",
-        "?code=evil&state=good-state&state=good-state",
-        "?code=evil&state=good-state&state=wrong-state",
-        "?error=access_denied",
-        "?error=access_denied&state=wrong-state",
-        "?code=evil&state=GOOD-STATE",
-        "?code=evil&state=",
-    ])
+    @Test(
+        "forged callbacks get 400, change nothing, and the real callback still succeeds",
+        arguments: [
+            "?code=evil&state=wrong-state",
+            "?code=evil",
+            "?code=evil&state=good-state&state=good-state",
+            "?code=evil&state=good-state&state=wrong-state",
+            "?error=access_denied",
+            "?error=access_denied&state=wrong-state",
+            "?code=evil&state=GOOD-STATE",
+            "?code=evil&state=",
+        ])
     func forged(query: String) async throws {
         let listener = try makeListener()
         defer { listener.close() }
@@ -124,10 +126,12 @@ struct CallbackListenerTests {
         _ = await outcome.value
     }
 
-    @Test("an iss from another issuer, or a repeated iss, discards the code", arguments: [
-        "&iss=https%3A%2F%2Fevil.test", "&iss=https%3A%2F%2Fas.test&iss=https%3A%2F%2Fas.test",
-        "&iss=https%3A%2F%2Fas.test%2F",
-    ])
+    @Test(
+        "an iss from another issuer, or a repeated iss, discards the code",
+        arguments: [
+            "&iss=https%3A%2F%2Fevil.test", "&iss=https%3A%2F%2Fas.test&iss=https%3A%2F%2Fas.test",
+            "&iss=https%3A%2F%2Fas.test%2F",
+        ])
     func issuerMismatch(iss: String) async throws {
         let listener = try makeListener()
         defer { listener.close() }

@@ -5,35 +5,55 @@ import Testing
 
 @Suite("Discovery: where metadata is looked for")
 struct DiscoveryTests {
-    @Test("metadata URLs for each kind of issuer, in order", arguments: [
-        ("https://login.example.test", [
-            "https://login.example.test/.well-known/oauth-authorization-server",
-            "https://login.example.test/.well-known/openid-configuration",
-        ]),
-        ("https://login.example.test/", [
-            "https://login.example.test/.well-known/oauth-authorization-server",
-            "https://login.example.test/.well-known/openid-configuration",
-        ]),
-        ("https://login.example.test/tenant-a", [
-            "https://login.example.test/.well-known/oauth-authorization-server/tenant-a",
-            "https://login.example.test/.well-known/openid-configuration/tenant-a",
-            "https://login.example.test/tenant-a/.well-known/openid-configuration",
-        ]),
-        ("https://login.example.test/tenant-a/", [
-            "https://login.example.test/.well-known/oauth-authorization-server/tenant-a",
-            "https://login.example.test/.well-known/openid-configuration/tenant-a",
-            "https://login.example.test/tenant-a/.well-known/openid-configuration",
-        ]),
-        ("https://login.example.test/realms/a/b", [
-            "https://login.example.test/.well-known/oauth-authorization-server/realms/a/b",
-            "https://login.example.test/.well-known/openid-configuration/realms/a/b",
-            "https://login.example.test/realms/a/b/.well-known/openid-configuration",
-        ]),
-        ("http://127.0.0.1:8080", [
-            "http://127.0.0.1:8080/.well-known/oauth-authorization-server",
-            "http://127.0.0.1:8080/.well-known/openid-configuration",
-        ]),
-    ])
+    @Test(
+        "metadata URLs for each kind of issuer, in order",
+        arguments: [
+            (
+                "https://login.example.test",
+                [
+                    "https://login.example.test/.well-known/oauth-authorization-server",
+                    "https://login.example.test/.well-known/openid-configuration",
+                ]
+            ),
+            (
+                "https://login.example.test/",
+                [
+                    "https://login.example.test/.well-known/oauth-authorization-server",
+                    "https://login.example.test/.well-known/openid-configuration",
+                ]
+            ),
+            (
+                "https://login.example.test/tenant-a",
+                [
+                    "https://login.example.test/.well-known/oauth-authorization-server/tenant-a",
+                    "https://login.example.test/.well-known/openid-configuration/tenant-a",
+                    "https://login.example.test/tenant-a/.well-known/openid-configuration",
+                ]
+            ),
+            (
+                "https://login.example.test/tenant-a/",
+                [
+                    "https://login.example.test/.well-known/oauth-authorization-server/tenant-a",
+                    "https://login.example.test/.well-known/openid-configuration/tenant-a",
+                    "https://login.example.test/tenant-a/.well-known/openid-configuration",
+                ]
+            ),
+            (
+                "https://login.example.test/realms/a/b",
+                [
+                    "https://login.example.test/.well-known/oauth-authorization-server/realms/a/b",
+                    "https://login.example.test/.well-known/openid-configuration/realms/a/b",
+                    "https://login.example.test/realms/a/b/.well-known/openid-configuration",
+                ]
+            ),
+            (
+                "http://127.0.0.1:8080",
+                [
+                    "http://127.0.0.1:8080/.well-known/oauth-authorization-server",
+                    "http://127.0.0.1:8080/.well-known/openid-configuration",
+                ]
+            ),
+        ])
     func metadataURLs(issuer: String, expected: [String]) throws {
         let urls = Discovery.metadataURLs(for: try #require(URL(string: issuer)))
         #expect(urls.map(\.absoluteString) == expected)
@@ -59,11 +79,13 @@ struct AuthorizationServerMetadataTests {
         #expect(parsed.issParameterSupported)
     }
 
-    @Test("endpoints that are not https (or http on loopback) are refused", arguments: [
-        "file:///etc/passwd", "javascript:alert(1)", "data:text/html,hi", "ftp://as.example.test/a",
-        "http://as.example.test/authorize", "http://127.0.0.1.evil.test/authorize",
-        "http://127.evil.test/authorize", "http://localhost.evil.test/authorize", "not a url", "/authorize",
-    ])
+    @Test(
+        "endpoints that are not https (or http on loopback) are refused",
+        arguments: [
+            "file:///etc/passwd", "javascript:alert(1)", "data:text/html,hi", "ftp://as.example.test/a",
+            "http://as.example.test/authorize", "http://127.0.0.1.evil.test/authorize",
+            "http://127.evil.test/authorize", "http://localhost.evil.test/authorize", "not a url", "/authorize",
+        ])
     func hostileEndpoints(endpoint: String) {
         for field in ["authorization_endpoint", "token_endpoint", "registration_endpoint"] {
             let error = #expect(throws: OAuthError.self) { try metadata([field: endpoint]) }
@@ -72,17 +94,21 @@ struct AuthorizationServerMetadataTests {
         }
     }
 
-    @Test("http is allowed on loopback hosts", arguments: [
-        "http://127.0.0.1:9000/authorize", "http://localhost:9000/authorize", "http://[::1]:9000/authorize",
-        "HTTPS://AS.EXAMPLE.TEST/authorize",
-    ])
+    @Test(
+        "http is allowed on loopback hosts",
+        arguments: [
+            "http://127.0.0.1:9000/authorize", "http://localhost:9000/authorize", "http://[::1]:9000/authorize",
+            "HTTPS://AS.EXAMPLE.TEST/authorize",
+        ])
     func loopbackHTTP(endpoint: String) throws {
         #expect(try metadata(["authorization_endpoint": endpoint]).authorizationEndpoint.absoluteString == endpoint)
     }
 
-    @Test("a missing or non-string required field is named in the error", arguments: [
-        "issuer", "authorization_endpoint", "token_endpoint",
-    ])
+    @Test(
+        "a missing or non-string required field is named in the error",
+        arguments: [
+            "issuer", "authorization_endpoint", "token_endpoint",
+        ])
     func missingField(field: String) {
         for value: Any? in [nil, 42, ["https://as.example.test/x"]] {
             let error = #expect(throws: OAuthError.self) { try metadata([field: value]) }
@@ -91,9 +117,11 @@ struct AuthorizationServerMetadataTests {
         }
     }
 
-    @Test("a body that is not a JSON object is reported as not metadata", arguments: [
-        "<!doctype html><html><body>Sign in</body></html>", "[]", "\"issuer\"", "", "{\"issuer\":",
-    ])
+    @Test(
+        "a body that is not a JSON object is reported as not metadata",
+        arguments: [
+            "<!doctype html><html><body>Sign in</body></html>", "[]", "\"issuer\"", "", "{\"issuer\":",
+        ])
     func notMetadata(body: String) {
         let error = #expect(throws: OAuthError.self) {
             try AuthorizationServerMetadata(
@@ -115,9 +143,11 @@ struct AuthorizationServerMetadataTests {
         #expect(quiet.lines.isEmpty)
     }
 
-    @Test("PKCE support: a list without S256 is refused before any browser opens", arguments: [
-        ["plain"], [], ["s256"],
-    ])
+    @Test(
+        "PKCE support: a list without S256 is refused before any browser opens",
+        arguments: [
+            ["plain"], [], ["s256"],
+        ])
     func pkceRefused(methods: [String]) {
         let error = #expect(throws: OAuthError.self) {
             try metadata(["code_challenge_methods_supported": methods]).checkPKCESupport(logger: LogRecorder().logger)

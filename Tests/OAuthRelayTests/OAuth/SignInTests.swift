@@ -52,9 +52,11 @@ struct SignInTests {
         #expect(!url.absoluteString.contains("scope="))
     }
 
-    @Test("the resource goes out byte for byte, and is omitted when nil", arguments: [
-        "https://api.example.test", "https://api.example.test/", "https://api.example.test/v1?x=1&y=%2F",
-    ])
+    @Test(
+        "the resource goes out byte for byte, and is omitted when nil",
+        arguments: [
+            "https://api.example.test", "https://api.example.test/", "https://api.example.test/v1?x=1&y=%2F",
+        ])
     func resource(resource: String) throws {
         let url = try signIn(resource: resource).authorizeURL(redirectURI: redirect, pkce: pkce, state: "s", scope: nil)
         #expect(try values(url, "resource") == [resource])

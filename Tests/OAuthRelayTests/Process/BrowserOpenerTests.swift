@@ -15,7 +15,8 @@ private struct FakeBrowser {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         script = directory.appendingPathComponent("browser")
         output = directory.appendingPathComponent("argv")
-        let text = "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"\(output.path).tmp\"\n"
+        let text =
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"\(output.path).tmp\"\n"
             + "mv \"\(output.path).tmp\" \"\(output.path)\"\n"
         // Written through a close-on-exec descriptor: a write descriptor inherited by a child
         // spawned meanwhile would make exec of the script fail with ETXTBSY.
@@ -44,9 +45,11 @@ private struct FakeBrowser {
 
 @Suite("BrowserOpener", .serialized)
 struct BrowserOpenerTests {
-    @Test("only http and https URLs are opened", arguments: [
-        "file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "ftp://as.test/", "mailto:a@b.test",
-    ])
+    @Test(
+        "only http and https URLs are opened",
+        arguments: [
+            "file:///etc/passwd", "javascript:alert(1)", "data:text/html,x", "ftp://as.test/", "mailto:a@b.test",
+        ])
     func unsafeURL(text: String) throws {
         let url = try #require(URL(string: text))
         #expect(throws: BrowserOpener.Failure.unsafeURL) { try BrowserOpener(command: ["/bin/true"]).open(url) }

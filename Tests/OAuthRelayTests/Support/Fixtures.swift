@@ -18,7 +18,7 @@ func metadataJSON(_ overrides: [String: Any?] = [:]) -> Data {
 func metadata(_ overrides: [String: Any?] = [:]) throws -> AuthorizationServerMetadata {
     try AuthorizationServerMetadata(
         json: metadataJSON(overrides),
-        from: URL(string: "https://as.example.test/.well-known/oauth-authorization-server")!)
+        from: URL(string: "https://as.example.test/.well-known/oauth-authorization-server") ?? URL(filePath: "/"))
 }
 
 /// A configuration from settings on top of a minimal valid set.

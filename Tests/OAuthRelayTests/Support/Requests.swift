@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 @testable import OAuthRelay
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Sends one request with the relay's own HTTP client (URLSession underneath).
 func send(_ url: String, method: String = "GET") async throws -> HTTPClientResponse {
