@@ -40,14 +40,8 @@ final class HTTPClient: Sendable {
 
     init(timeout: TimeInterval) {
         self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.httpMaximumConnectionsPerHost = 64
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
         session = URLSession(
-            configuration: configuration, delegate: SameOriginRedirects(), delegateQueue: nil)
+            configuration: .relay(timeout: timeout), delegate: SameOriginRedirects(), delegateQueue: nil)
     }
 
     deinit { session.finishTasksAndInvalidate() }
@@ -114,5 +108,19 @@ private final class SameOriginRedirects: NSObject, URLSessionTaskDelegate, Senda
         let from = HTTPClient.origin(of: task.originalRequest?.url)
         let to = HTTPClient.origin(of: request.url)
         completionHandler(from == to ? request : nil)
+    }
+}
+
+extension URLSessionConfiguration {
+    /// The relay's connection pools: no cache, no cookies, a timeout on every request, and
+    /// enough connections per host for many calls in flight.
+    static func relay(timeout: TimeInterval) -> URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.httpMaximumConnectionsPerHost = 64
+        configuration.urlCache = nil
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return configuration
     }
 }

@@ -8,12 +8,12 @@ final class StdioSession: Sendable {
     /// Longest accepted message line.
     static let maxLineBytes = 16 << 20
     /// How long in-flight requests may still finish after input ends.
-    static let drainTimeout: Duration = .milliseconds(1500)
+    static let drainTimeout: Duration = .milliseconds(1000)
 
     private let server: MCPServer
     private let writer: MessageWriter
     private let logger: Logger
-    private let inFlight = Mutex<[JSONValue: Task<Void, Never>]>([:])
+    private let inFlight = InFlightRequests()
 
     init(server: MCPServer, writer: MessageWriter, logger: Logger) {
         self.server = server
@@ -41,8 +41,7 @@ final class StdioSession: Sendable {
 
     /// Cancels everything in flight (SIGTERM).
     func cancelAll() {
-        let tasks = inFlight.withLock { $0.values }
-        tasks.forEach { $0.cancel() }
+        inFlight.cancelAll()
     }
 
     private func dispatch(_ message: IncomingMessage) {
@@ -98,11 +97,6 @@ final class StdioSession: Sendable {
     }
 
     private func drain() async {
-        let deadline = ContinuousClock.now + Self.drainTimeout
-        while ContinuousClock.now < deadline {
-            if inFlight.withLock({ $0.isEmpty }) { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        cancelAll()
+        await inFlight.drain(timeout: Self.drainTimeout)
     }
 }

@@ -6,12 +6,12 @@ import Synchronization
 /// written to the host. Ids pass through unchanged.
 final class ProxySession: Sendable {
     /// How long in-flight requests may still finish after input ends.
-    static let drainTimeout: Duration = .milliseconds(1500)
+    static let drainTimeout: Duration = .milliseconds(1000)
 
     private let upstream: UpstreamSession
     private let writer: MessageWriter
     private let logger: Logger
-    private let inFlight = Mutex<[JSONValue: Task<Void, Never>]>([:])
+    private let inFlight = InFlightRequests()
     private let listener: ServerStreamListener
     /// The last notification or response on its way upstream. Later messages wait for it, so the
     /// server sees them in the host's order (`notifications/initialized` before the first request).
@@ -57,7 +57,7 @@ final class ProxySession: Sendable {
 
     /// Cancels everything in flight (SIGTERM).
     func cancelAll() {
-        inFlight.withLock { $0.values }.forEach { $0.cancel() }
+        inFlight.cancelAll()
         listener.stop()
     }
 
@@ -154,11 +154,6 @@ final class ProxySession: Sendable {
     }
 
     private func drain() async {
-        let deadline = ContinuousClock.now + Self.drainTimeout
-        while ContinuousClock.now < deadline {
-            if inFlight.withLock({ $0.isEmpty }) { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        cancelAll()
+        await inFlight.drain(timeout: Self.drainTimeout)
     }
 }

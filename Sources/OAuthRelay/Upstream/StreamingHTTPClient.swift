@@ -35,14 +35,8 @@ final class StreamingHTTPClient: Sendable {
 
     init(timeout: TimeInterval) {
         self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.httpMaximumConnectionsPerHost = 64
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
         delegate = StreamingDelegate()
-        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        session = URLSession(configuration: .relay(timeout: timeout), delegate: delegate, delegateQueue: nil)
     }
 
     deinit { session.invalidateAndCancel() }
