@@ -162,6 +162,45 @@ struct StoreConfigurationTests {
         #expect(!text.contains(tokens.refreshToken ?? "?"))
     }
 
+    @Test("with RELAY_TOKEN_PATH set, migrate refuses to share the file and --to-path gives it its own")
+    func migrateWithTokenPath() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let source = directory.path + "/custom.json"
+        let environment = Self.environment(
+            directory.path,
+            ["RELAY_TOKEN_STORE": "plaintext", "RELAY_TOKEN_PATH": source, "RELAY_TOKEN_PASSPHRASE": "pw"])
+        let tokens = Samples.tokens(Samples.longToken)
+        try PlaintextFileStore(path: source).save(tokens, for: Samples.key)
+
+        var errors: [String] = []
+        let refused = StoreCommand.run(
+            arguments: ["migrate", "--to", "encrypted-file"], environment: environment,
+            output: { _ in }, errorOutput: { errors.append($0) })
+        #expect(refused == 1)
+        #expect(errors.joined().contains("--to-path"), "\(errors)")
+        #expect(try PlaintextFileStore(path: source).load(Samples.key) == tokens, "the source is untouched")
+
+        let destination = directory.path + "/custom.enc"
+        let moved = StoreCommand.run(
+            arguments: ["migrate", "--to", "encrypted-file", "--to-path", destination], environment: environment,
+            output: { _ in }, errorOutput: { errors.append($0) })
+        #expect(moved == 0, "\(errors)")
+        #expect(try PlaintextFileStore(path: source).entries().isEmpty)
+        let secret = try EncryptionSecret(passphrase: Array("pw".utf8), source: "test")
+        #expect(try EncryptedFileStore(path: destination, secret: secret).load(Samples.key) == tokens)
+    }
+
+    @Test("store migrate names a wrong backend instead of only printing usage")
+    func migrateNamesBadBackend() {
+        var errors: [String] = []
+        let status = StoreCommand.run(
+            arguments: ["migrate", "--to", "floppy"], environment: ["HOME": "/tmp"], output: { _ in },
+            errorOutput: { errors.append($0) })
+        #expect(status == 2)
+        #expect(errors.joined().contains("floppy is not a store backend"))
+    }
+
     @Test("store command usage errors exit 2", arguments: [[], ["migrate"], ["migrate", "--to", "auto"], ["bogus"]])
     func usage(arguments: [String]) {
         var errors: [String] = []
