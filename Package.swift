@@ -21,10 +21,14 @@ let package = Package(
         .systemLibrary(
             name: "CLibSecret", pkgConfig: "libsecret-1",
             providers: [.apt(["libsecret-1-dev", "libglib2.0-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Wrappers: the only modules that import the C modules above.
         .target(name: "RelayCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strict),
+        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
 
         .target(name: "JSONWebToken", dependencies: ["RelayCrypto"], swiftSettings: strict),
         .target(
@@ -40,7 +44,7 @@ let package = Package(
         .executableTarget(name: "TokenStoreStress", dependencies: ["TokenStores"], swiftSettings: strict),
         .target(
             name: "OAuthRelay",
-            dependencies: ["MicroHTTP", "RelayCrypto", "JSONWebToken", "TokenStores"],
+            dependencies: ["MicroHTTP", "CurlHTTP", "RelayCrypto", "JSONWebToken", "TokenStores"],
             swiftSettings: strict),
         .executableTarget(name: "RelayCLI", dependencies: ["OAuthRelay"], swiftSettings: strict),
 

@@ -43,7 +43,7 @@ public enum RelayService {
             return 2
         }
 
-        let http = HTTPClient(timeout: configuration.httpTimeout)
+        let http = HTTPClient(timeout: configuration.httpTimeout, caFile: configuration.caFile)
         let authorizer = Authorizer(configuration: configuration, store: store, http: http, logger: logger)
         let session: any HostSession
         switch backendProtocol {

@@ -27,7 +27,7 @@ struct CommandContext: Sendable {
         // Commands talk to a person: only warnings and errors unless a level is asked for.
         let level = settings["RELAY_LOG_LEVEL"] == nil ? LogLevel.warning : configuration.logLevel
         logger = Logger(level: level)
-        http = HTTPClient(timeout: configuration.httpTimeout)
+        http = HTTPClient(timeout: configuration.httpTimeout, caFile: configuration.caFile)
     }
 
     /// The relay's discovery (and, without RELAY_CLIENT_ID, registration), so tokens are stored

@@ -22,6 +22,8 @@ public struct RelayConfiguration: Sendable {
     /// (`none` or `manual`; see `browserMode`).
     public var browser: [String]?
     public var httpTimeout: TimeInterval
+    /// A PEM file of certificate authorities trusted in addition to the system store.
+    public var caFile: String?
     public var logLevel: LogLevel
     /// All settings as given, for the token store's own configuration.
     public var settings: [String: String]
@@ -67,6 +69,14 @@ public struct RelayConfiguration: Sendable {
 
         authTimeout = try Self.seconds(value("RELAY_AUTH_TIMEOUT"), setting: "RELAY_AUTH_TIMEOUT") ?? 120
         httpTimeout = try Self.seconds(value("RELAY_HTTP_TIMEOUT"), setting: "RELAY_HTTP_TIMEOUT") ?? 30
+        caFile = try value("RELAY_CA_FILE").map { path in
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw ConfigurationError(
+                    setting: "RELAY_CA_FILE",
+                    "RELAY_CA_FILE=\(path) is not a readable file; give the path of a PEM certificate bundle")
+            }
+            return path
+        }
 
         callbackHost = value("RELAY_CALLBACK_HOST") ?? "127.0.0.1"
         guard callbackHost == "localhost" || isLoopbackAddress(callbackHost) else {
@@ -117,13 +127,6 @@ public struct RelayConfiguration: Sendable {
         else {
             throw ConfigurationError(
                 setting: setting, "\(setting)=\(text) is not an absolute URL; use https://host/...")
-        }
-        if url.host?.contains(":") == true {
-            // swift-corelibs-foundation cannot connect to IPv6 literals (its issue 5496).
-            throw ConfigurationError(
-                setting: setting,
-                "\(setting)=\(text): IPv6 address literals are not supported by the HTTP client yet; "
-                    + "use 127.0.0.1, localhost or a host name")
         }
         guard scheme == "https" || (scheme == "http" && isLoopback(url)) else {
             throw ConfigurationError(

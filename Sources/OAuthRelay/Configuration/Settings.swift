@@ -19,6 +19,7 @@ public enum Settings {
                 + "none: no browser, the tool result names the `oauth-relay login` command to run"
         ),
         ("RELAY_HTTP_TIMEOUT", "seconds before an HTTP request to the backend or server fails (default 30)"),
+        ("RELAY_CA_FILE", "PEM file of certificate authorities trusted in addition to the system's"),
         ("RELAY_LOG_LEVEL", "error, warning, info (default), debug or trace"),
         ("RELAY_TOKEN_STORE", "auto (default), secret-service, encrypted-file or plaintext"),
         ("RELAY_TOKEN_PATH", "token file for the file stores"),

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -16,7 +17,7 @@ struct HTTPClientResponse: Sendable {
 
 /// Why an HTTP request got no response. Messages name the URL's origin, never a query string.
 struct HTTPClientError: Error, Sendable, CustomStringConvertible {
-    enum Kind: Sendable { case unreachable, timedOut, tls, cancelled, other }
+    enum Kind: Sendable { case unreachable, timedOut, tls, cancelled, tooLarge, other }
     let kind: Kind
     let origin: String
     let detail: String
@@ -27,66 +28,50 @@ struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         case .timedOut: "\(origin) did not answer in time"
         case .tls: "the TLS connection to \(origin) failed (\(detail)); check the server's certificate"
         case .cancelled: "the request to \(origin) was cancelled"
+        case .tooLarge: "the response from \(origin) is too large (\(detail)); the relay refuses it"
         case .other: "the request to \(origin) failed (\(detail))"
         }
     }
 }
 
-/// A small wrapper over URLSession with one connection pool, a timeout on every request, and a
-/// redirect policy that never carries credentials to another origin.
+/// Sends requests over libcurl (one process-wide connection pool, see `CurlEngine`) with an idle
+/// timeout on every request, a cap on the body, and a redirect policy that never carries
+/// credentials to another origin.
 final class HTTPClient: Sendable {
-    private let session: URLSession
+    /// The largest response body read into memory.
+    static let maxBodyBytes = 16 << 20
+
     let timeout: TimeInterval
+    /// A PEM bundle of certificate authorities trusted in addition to the system store.
+    let caFile: String?
+    let maxBodyBytes: Int
 
-    init(timeout: TimeInterval) {
+    init(timeout: TimeInterval, caFile: String? = nil, maxBodyBytes: Int = HTTPClient.maxBodyBytes) {
         self.timeout = timeout
-        session = URLSession(
-            configuration: .relay(timeout: timeout), delegate: SameOriginRedirects(), delegateQueue: nil)
+        self.caFile = caFile
+        self.maxBodyBytes = maxBodyBytes
     }
-
-    deinit { session.finishTasksAndInvalidate() }
 
     func send(_ request: URLRequest) async throws -> HTTPClientResponse {
         var request = request
-        request.timeoutInterval = timeout
         let origin = Self.origin(of: request.url)
-        do {
-            let (data, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else {
-                throw HTTPClientError(kind: .other, origin: origin, detail: "not an HTTP response")
+        for _ in 0...Self.maxRedirects {
+            let curlRequest = try Self.curlRequest(
+                request, timeout: timeout, caFile: caFile, maxBodyBytes: maxBodyBytes)
+            let response: (head: CurlResponseHead, body: Data)
+            do {
+                response = try await CurlEngine.shared.fetch(curlRequest)
+            } catch {
+                throw HTTPClientError(error, origin: origin)
             }
-            var headers: [String: String] = [:]
-            for (name, value) in http.allHeaderFields {
-                if let name = name as? String, let value = value as? String {
-                    headers[name.lowercased()] = value
-                }
+            let head = response.head
+            if let next = Self.redirect(of: request, status: head.status, location: head.headers["location"]) {
+                request = next
+                continue
             }
-            return HTTPClientResponse(status: http.statusCode, headers: headers, body: data)
-        } catch let error as HTTPClientError {
-            throw error
-        } catch let error as URLError {
-            throw HTTPClientError(
-                kind: Self.kind(of: error), origin: origin,
-                detail: error.localizedDescription)
-        } catch is CancellationError {
-            throw HTTPClientError(kind: .cancelled, origin: origin, detail: "cancelled")
-        } catch {
-            throw HTTPClientError(kind: .other, origin: origin, detail: "\(type(of: error))")
+            return HTTPClientResponse(status: head.status, headers: head.headers, body: response.body)
         }
-    }
-
-    static func kind(of error: URLError) -> HTTPClientError.Kind {
-        switch error.code {
-        case .timedOut: .timedOut
-        case .cancelled: .cancelled
-        case .cannotConnectToHost, .cannotFindHost, .networkConnectionLost, .notConnectedToInternet,
-            .dnsLookupFailed:
-            .unreachable
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            .tls
-        default: .other
-        }
+        throw HTTPClientError(kind: .other, origin: origin, detail: "too many redirects")
     }
 
     /// `scheme://host:port` of a URL: safe to show, since it carries no path or query.
@@ -95,32 +80,5 @@ final class HTTPClient: Sendable {
         let port = url.port.map { ":\($0)" } ?? ""
         let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "\(scheme)://\(shownHost)\(port)"
-    }
-}
-
-/// Follows a redirect only within the same origin, so an Authorization header or a form with a
-/// code never reaches a host it was not meant for.
-private final class SameOriginRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-        let from = HTTPClient.origin(of: task.originalRequest?.url)
-        let to = HTTPClient.origin(of: request.url)
-        completionHandler(from == to ? request : nil)
-    }
-}
-
-extension URLSessionConfiguration {
-    /// The relay's connection pools: no cache, no cookies, a timeout on every request, and
-    /// enough connections per host for many calls in flight.
-    static func relay(timeout: TimeInterval) -> URLSessionConfiguration {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.httpMaximumConnectionsPerHost = 64
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        return configuration
     }
 }

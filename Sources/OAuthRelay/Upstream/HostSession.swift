@@ -20,7 +20,8 @@ extension ProxySession: HostSession {
         logger: Logger
     ) -> ProxySession {
         let transport = StreamableHTTPTransport(
-            endpoint: configuration.backendURL, http: StreamingHTTPClient(timeout: configuration.httpTimeout))
+            endpoint: configuration.backendURL,
+            http: StreamingHTTPClient(timeout: configuration.httpTimeout, caFile: configuration.caFile))
         let upstream = UpstreamSession(transport: transport, authorizer: authorizer, logger: logger)
         return ProxySession(upstream: upstream, writer: writer, logger: logger)
     }

@@ -16,12 +16,11 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
         case .timedOut:
             UpstreamError("the MCP server did not answer within RELAY_HTTP_TIMEOUT: \(error)")
         case .tls:
-            // FoundationNetworking takes no custom CA file (it ignores SSL_CERT_FILE, CURL_CA_BUNDLE
-            // and URLSessionCertificateAuthorityInfoFile on this toolchain), hence the system store.
             UpstreamError(
-                "\(error). If the server uses a private certificate authority, add it to the "
-                    + "system's trusted certificates (/usr/local/share/ca-certificates, "
-                    + "then update-ca-certificates).")
+                "\(error). If the server uses a private certificate authority, set RELAY_CA_FILE "
+                    + "to a PEM file with its certificate.")
+        case .tooLarge:
+            UpstreamError("the MCP server's answer is too large: \(error)")
         case .cancelled, .other:
             UpstreamError("the request to the MCP server failed: \(error)")
         }

@@ -57,12 +57,17 @@ struct RelayConfigurationTests {
     }
 
     @Test(
-        "IPv6 literals are refused with the reason, since URLSession on Linux cannot reach them",
+        "IPv6 literals are accepted: plain http on ::1, https anywhere",
         arguments: ["http://[::1]:8080", "https://[2001:db8::1]/api"])
-    func ipv6Literals(url: String) {
-        let error = refused(["RELAY_BACKEND_URL": url])
-        #expect(error?.setting == "RELAY_BACKEND_URL")
-        #expect(error?.message.contains("IPv6 address literals are not supported") == true)
+    func ipv6Literals(url: String) throws {
+        #expect(try configuration(["RELAY_BACKEND_URL": url]).backendURL.absoluteString == url)
+    }
+
+    @Test("RELAY_CA_FILE must name a readable file")
+    func caFile() throws {
+        #expect(refused(["RELAY_CA_FILE": "/nonexistent/ca.pem"])?.setting == "RELAY_CA_FILE")
+        let readable = #filePath
+        #expect(try configuration(["RELAY_CA_FILE": readable]).caFile == readable)
     }
 
     @Test(

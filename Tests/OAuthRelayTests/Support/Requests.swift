@@ -8,7 +8,7 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// Sends one request with the relay's own HTTP client (URLSession underneath).
+/// Sends one request with the relay's own HTTP client (libcurl underneath).
 func send(_ url: String, method: String = "GET") async throws -> HTTPClientResponse {
     var request = URLRequest(url: try #require(URL(string: url)))
     request.httpMethod = method

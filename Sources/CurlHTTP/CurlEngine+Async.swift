@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+
+/// A response whose body arrives chunk by chunk.
+public struct CurlStreamingResponse: Sendable {
+    public var head: CurlResponseHead
+    /// The body as the network delivers it; ending iteration early cancels the transfer.
+    public var body: AsyncThrowingStream<Data, any Error>
+}
+
+extension CurlEngine {
+    /// Sends a request and returns once the response head has arrived.
+    /// - Parameter bodyError: what the body stream throws for a transfer that fails after the head.
+    /// - Throws: `CurlError` when no head arrives, `.cancelled` when the task is cancelled.
+    public func open(
+        _ request: CurlRequest, bodyError: @escaping @Sendable (CurlError) -> any Error = { $0 }
+    ) async throws(CurlError) -> CurlStreamingResponse {
+        let (body, stream) = AsyncThrowingStream<Data, any Error>.makeStream()
+        let waiter = Mutex<CheckedContinuation<CurlResponseHead, any Error>?>(nil)
+        let sink = Transfer.Sink(
+            onHead: { head in waiter.withLock { $0.take() }?.resume(returning: head) },
+            onData: { chunk in stream.yield(chunk) },
+            onDone: { result in
+                switch result {
+                case .success:
+                    waiter.withLock { $0.take() }?.resume(throwing: CurlError(kind: .other, detail: "no response"))
+                    stream.finish()
+                case .failure(let error):
+                    waiter.withLock { $0.take() }?.resume(throwing: error)
+                    stream.finish(throwing: bodyError(error))
+                }
+            })
+        let transfer = try Transfer(request, sink: sink)
+        stream.onTermination = { [weak self] reason in
+            if case .cancelled = reason { self?.cancel(transfer) }
+        }
+        do {
+            let head = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    waiter.withLock { $0 = continuation }
+                    submit(transfer)
+                }
+            } onCancel: {
+                cancel(transfer)
+            }
+            return CurlStreamingResponse(head: head, body: body)
+        } catch let error as CurlError {
+            throw error
+        } catch {
+            throw CurlError(kind: .other, detail: "\(type(of: error))")
+        }
+    }
+
+    /// Sends a request and reads the whole body, at most `request.maxBodyBytes`.
+    /// - Throws: `CurlError`; `.tooLarge` when the body exceeds the limit.
+    public func fetch(_ request: CurlRequest) async throws(CurlError) -> (head: CurlResponseHead, body: Data) {
+        let head = Mutex<CurlResponseHead?>(nil)
+        let waiter = Mutex<CheckedContinuation<Data, any Error>?>(nil)
+        let sink = Transfer.Sink(
+            onHead: { received in head.withLock { $0 = received } },
+            onData: nil,
+            onDone: { result in waiter.withLock { $0.take() }?.resume(with: result.mapError { $0 }) })
+        let transfer = try Transfer(request, sink: sink)
+        do {
+            let body = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    waiter.withLock { $0 = continuation }
+                    submit(transfer)
+                }
+            } onCancel: {
+                cancel(transfer)
+            }
+            guard let received = head.withLock({ $0 }) else {
+                throw CurlError(kind: .other, detail: "no response")
+            }
+            return (received, body)
+        } catch let error as CurlError {
+            throw error
+        } catch {
+            throw CurlError(kind: .other, detail: "\(type(of: error))")
+        }
+    }
+}

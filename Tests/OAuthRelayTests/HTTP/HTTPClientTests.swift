@@ -1,0 +1,107 @@
+import Foundation
+import MicroHTTP
+import Testing
+
+@testable import OAuthRelay
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+private func get(_ url: String, with client: HTTPClient) async throws -> HTTPClientResponse {
+    try await client.send(URLRequest(url: try #require(URL(string: url))))
+}
+
+private func expectFailure(
+    _ kind: HTTPClientError.Kind, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
+) async -> HTTPClientError? {
+    do {
+        try await body()
+        Issue.record("expected \(kind), got a response", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as HTTPClientError {
+        #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected HTTPClientError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+@Suite("HTTPClient on libcurl")
+struct HTTPClientTests {
+    @Test("a body over the 16 MiB cap is refused with an error naming the origin; one at the cap is read")
+    func bodyCap() async throws {
+        let server = try HTTPServer { request in
+            let size = request.path == "/big" ? HTTPClient.maxBodyBytes + 1 : HTTPClient.maxBodyBytes
+            return HTTPResponse(status: 200, body: [UInt8](repeating: 0x61, count: size))
+        }
+        let client = HTTPClient(timeout: 10)
+        let error = await expectFailure(.tooLarge) { _ = try await get(server.baseURL + "/big", with: client) }
+        #expect(error?.description.contains("too large") == true)
+        #expect(error?.description.contains(server.baseURL) == true)
+        let fits = try await get(server.baseURL + "/fits", with: client)
+        #expect(fits.body.count == HTTPClient.maxBodyBytes)
+    }
+
+    @Test("redirects are followed within the origin and returned as they are across origins")
+    func redirects() async throws {
+        let other = try HTTPServer { _ in .text(200, "other origin") }
+        let server = try HTTPServer { request in
+            switch request.path {
+            case "/here": HTTPResponse(status: 302, headers: [("Location", "/target")])
+            case "/away": HTTPResponse(status: 307, headers: [("Location", other.baseURL + "/x")])
+            default: .text(200, "target \(request.method)")
+            }
+        }
+        let client = HTTPClient(timeout: 5)
+        let followed = try await get(server.baseURL + "/here", with: client)
+        #expect(followed.status == 200)
+        #expect(followed.text == "target GET")
+        let kept = try await get(server.baseURL + "/away", with: client)
+        #expect(kept.status == 307)
+        #expect(kept.header("Location") == other.baseURL + "/x")
+    }
+
+    @Test("cancelling the task ends the request at once as cancelled")
+    func cancellation() async throws {
+        let server = try HTTPServer { _ in
+            Thread.sleep(forTimeInterval: 2)
+            return .text(200, "late")
+        }
+        let client = HTTPClient(timeout: 10)
+        let url = server.baseURL
+        let task = Task { try await get(url, with: client) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        _ = await expectFailure(.cancelled) { _ = try await task.value }
+    }
+
+    @Test("a server that sends nothing for the timeout fails as timed out")
+    func idleTimeout() async throws {
+        let server = try HTTPServer { _ in
+            Thread.sleep(forTimeInterval: 2)
+            return .text(200, "late")
+        }
+        // The kind is the proof: waiting out the server would have produced its answer.
+        _ = await expectFailure(.timedOut) { _ = try await get(server.baseURL, with: HTTPClient(timeout: 0.5)) }
+    }
+
+    @Test("an IPv6 literal URL is reachable")
+    func ipv6() async throws {
+        let server = try HTTPServer(host: "::1") { _ in .text(200, "six") }
+        let response = try await get(server.baseURL, with: HTTPClient(timeout: 5))
+        #expect(response.text == "six")
+    }
+
+    @Test("RELAY_CA_FILE: a self-signed server fails as TLS without it and is trusted with it")
+    func caFile() async throws {
+        let server = try SelfSignedServer()
+        defer { server.stop() }
+        let error = await expectFailure(.tls) { _ = try await get(server.url, with: HTTPClient(timeout: 5)) }
+        #expect(error?.description.contains("certificate") == true)
+        let trusted = try await get(server.url, with: HTTPClient(timeout: 5, caFile: server.certificate))
+        #expect(trusted.text == "trusted")
+    }
+}
