@@ -116,6 +116,11 @@ static inline RelayErrorKind relay_classify_error(const GError *error) {
         return relay_error_timeout;
     if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED)) return relay_error_locked;
     if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT)) return relay_error_no_object;
+    /* An item deleted by another client between a search and its use: gnome-keyring answers
+     * "Object does not exist at path" as an unknown method or object. */
+    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+        return relay_error_no_object;
     if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
         g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
         return relay_error_no_provider;

@@ -47,6 +47,25 @@ enum KeyringCall {
         return result
     }
 
+    /// Like `run`, for an operation on an item found by a search: when another client deleted the
+    /// item in between, the answer is nil ("no longer there"), not an error.
+    static func runUnlessVanished(
+        _ operation: String, deadline: KeyringDeadline,
+        _ body: (UnsafeMutablePointer<UnsafeMutablePointer<GError>?>) -> Bool
+    ) throws -> Bool {
+        var error: UnsafeMutablePointer<GError>?
+        let succeeded = body(&error)
+        if let error {
+            defer { g_error_free(error) }
+            if relay_classify_error(error) == relay_error_no_object { return false }
+            throw mapped(error, operation: operation, deadline: deadline)
+        }
+        guard succeeded else {
+            throw TokenStoreError(.keyring, "the keyring failed to \(operation) without saying why")
+        }
+        return true
+    }
+
     static func mapped(
         _ error: UnsafeMutablePointer<GError>, operation: String, deadline: KeyringDeadline
     ) -> TokenStoreError {

@@ -41,8 +41,9 @@ extension SecretServiceStore {
     ) throws {
         try withItems(schema, attributes, session: session, deadline: deadline) { items in
             for item in items {
-                _ = try KeyringCall.run("delete an item", deadline: deadline) { error in
-                    secret_item_delete_sync(item, deadline.cancellable, error) != 0 ? true : nil
+                // An item another relay deleted meanwhile is gone already: nothing to do.
+                _ = try KeyringCall.runUnlessVanished("delete an item", deadline: deadline) { error in
+                    secret_item_delete_sync(item, deadline.cancellable, error) != 0
                 }
             }
         }
@@ -51,7 +52,7 @@ extension SecretServiceStore {
     func listTokens(session: KeyringSession, deadline: KeyringDeadline) throws -> [(key: TokenKey, tokens: TokenSet)] {
         try withItems(relay_token_schema(), ["application": Self.application], session: session, deadline: deadline) {
             items in
-            try items.map { item in
+            try items.compactMap { item -> (key: TokenKey, tokens: TokenSet)? in
                 let table = secret_item_get_attributes(item)
                 defer { if let table { g_hash_table_unref(table) } }
                 func attribute(_ name: String) -> String {
@@ -60,7 +61,8 @@ extension SecretServiceStore {
                 let key = TokenKey(
                     issuer: attribute("issuer"), clientID: attribute("client_id"),
                     resource: attribute("resource"))
-                var bytes = try secret(of: item, deadline: deadline) ?? []
+                // An item deleted by another client since the search is skipped.
+                guard var bytes = try secret(of: item, deadline: deadline) else { return nil }
                 defer { SecureZero.wipe(&bytes) }
                 return (key, try TokenCoding.decode(TokenSet.self, from: bytes, source: "the keyring item for \(key)"))
             }
@@ -98,9 +100,10 @@ extension SecretServiceStore {
         guard secret_item_get_locked(item) == 0 else {
             throw TokenStoreError(.locked, "the keyring item is locked; \(KeyringCall.lockedAdvice)")
         }
-        _ = try KeyringCall.run("read an item's secret", deadline: deadline) { error in
-            secret_item_load_secret_sync(item, deadline.cancellable, error) != 0 ? true : nil
+        let present = try KeyringCall.runUnlessVanished("read an item's secret", deadline: deadline) { error in
+            secret_item_load_secret_sync(item, deadline.cancellable, error) != 0
         }
+        guard present else { return nil }
         guard let value = secret_item_get_secret(item) else { return nil }
         defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
         var length: gsize = 0
