@@ -14,6 +14,14 @@ struct SSEEvent: Sendable, Equatable {
 /// returns the events completed so far. Lines may end in LF, CR or CRLF, also when a CRLF is
 /// split across two chunks; comments (`:`) are skipped; a leading BOM is dropped.
 struct SSEParser: Sendable {
+    /// The largest event the parser buffers; a server that sends more in one event is hostile or
+    /// broken, and the stream is abandoned (`overflowed`).
+    static let defaultMaxEventBytes = 16 << 20
+
+    let maxEventBytes: Int
+    /// True once an event grew past `maxEventBytes`; nothing more is parsed after that.
+    private(set) var overflowed = false
+    private var pendingDataBytes = 0
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var started = false
@@ -24,9 +32,14 @@ struct SSEParser: Sendable {
     /// The last event id (persists across events, as the standard says).
     private(set) var lastEventID: String?
 
+    init(maxEventBytes: Int = SSEParser.defaultMaxEventBytes) {
+        self.maxEventBytes = maxEventBytes
+    }
+
     /// Parses a chunk and returns the events it completed.
     mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
         var events: [SSEEvent] = []
+        guard !overflowed else { return events }
         for byte in bytes {
             if lastWasCR {
                 lastWasCR = false
@@ -40,6 +53,12 @@ struct SSEParser: Sendable {
                 endLine(into: &events)
             default:
                 line.append(byte)
+                if line.count + pendingDataBytes > maxEventBytes {
+                    overflowed = true
+                    line.removeAll()
+                    resetEvent()
+                    return events
+                }
             }
         }
         return events
@@ -80,6 +99,7 @@ struct SSEParser: Sendable {
         switch name {
         case "data":
             dataLines.append(value)
+            pendingDataBytes += value.utf8.count + 1
             hasData = true
         case "event":
             eventType = value
@@ -105,6 +125,7 @@ struct SSEParser: Sendable {
 
     private mutating func resetEvent() {
         dataLines.removeAll()
+        pendingDataBytes = 0
         hasData = false
         eventType = ""
         retry = nil

@@ -132,7 +132,13 @@ struct StreamableHTTPTransport: Sendable {
                 var parser = SSEParser()
                 do {
                     for try await chunk in body {
-                        for event in parser.feed(chunk) where event.type == "message" {
+                        let events = parser.feed(chunk)
+                        if parser.overflowed {
+                            throw UpstreamError(
+                                "the MCP server sent an event larger than \(SSEParser.defaultMaxEventBytes >> 20) MiB; "
+                                    + "the stream was closed")
+                        }
+                        for event in events where event.type == "message" {
                             guard !event.data.isEmpty else {
                                 continuation.yield(
                                     UpstreamMessage(message: .null, eventID: event.id, retry: event.retry))

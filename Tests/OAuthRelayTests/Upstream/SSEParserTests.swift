@@ -83,6 +83,22 @@ struct UpstreamSSEParserTests {
         #expect(events.map(\.data) == ["héllo ✓"])
     }
 
+    @Test(
+        "an event larger than the limit ends parsing, whether in one line or many data lines",
+        arguments: [
+            ["data: " + String(repeating: "x", count: 200) + "\n"],
+            Array(repeating: "data: " + String(repeating: "y", count: 40) + "\n", count: 10),
+        ])
+    func oversizedEvent(chunks: [String]) {
+        var parser = SSEParser(maxEventBytes: 100)
+        #expect(parser.feed(Array("data: small\n\n".utf8)).map(\.data) == ["small"])
+        var events: [SSEEvent] = []
+        for chunk in chunks { events += parser.feed(Array(chunk.utf8)) }
+        events += parser.feed(Array("\ndata: after\n\n".utf8))
+        #expect(parser.overflowed)
+        #expect(events.isEmpty, "nothing is dispatched once an event overflowed")
+    }
+
     @Test("a leading byte order mark is dropped; an unfinished event is not dispatched")
     func bomAndUnfinished() {
         var parser = SSEParser()
