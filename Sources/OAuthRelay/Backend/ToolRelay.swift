@@ -48,42 +48,17 @@ struct ToolRelay: Sendable {
     private func authorized(
         _ send: @Sendable (TokenSet?) async throws -> HTTPClientResponse
     ) async throws -> HTTPClientResponse {
-        var token = try await authorizer.currentTokens()
-        var response = try await send(token)
-        var signedIn = false
-        var steppedUp = false
+        var retry = AuthorizationRetry(token: try await authorizer.currentTokens())
+        var response = try await send(retry.token)
         for _ in 0..<3 {
             let challenge = AuthenticateChallenge.bearer(in: response.header("WWW-Authenticate"))
-            if response.status == 401, !signedIn {
-                let recovered = try await authorizer.recover(
-                    rejected: token, challenge: challenge, allowRefresh: token != nil)
-                signedIn = recovered.source == .signedIn
-                token = recovered.tokens
-            } else if response.status == 403, challenge?.parameters["error"] == "insufficient_scope",
-                let required = challenge?.parameters["scope"], !steppedUp
-            {
-                let scope = Self.union(token?.scope, required)
-                logger.info("the backend needs more scopes; signing in again", ["oauth.scope": scope])
-                token = try await authorizer.recover(
-                    rejected: token, challenge: challenge, allowRefresh: false, scope: scope
-                ).tokens
-                steppedUp = true
-                signedIn = true
-            } else {
-                break
-            }
-            response = try await send(token)
+            let again = try await retry.recover(
+                status: response.status, challenge: challenge, authorizer: authorizer, logger: logger,
+                peer: "backend")
+            guard again else { break }
+            response = try await send(retry.token)
         }
         return response
-    }
-
-    static func union(_ granted: String?, _ required: String) -> String {
-        var scopes: [String] = []
-        for scope in (granted ?? "").split(separator: " ") + required.split(separator: " ")
-        where !scopes.contains(String(scope)) {
-            scopes.append(String(scope))
-        }
-        return scopes.joined(separator: " ")
     }
 
     static func toolError(_ message: String) -> JSONValue {

@@ -91,37 +91,24 @@ actor UpstreamSession {
     private func authorized(
         startsSession: Bool, _ send: @Sendable (StreamableHTTPTransport.Context) async throws -> UpstreamReply
     ) async throws -> UpstreamReply {
-        var token = try await authorizer.currentTokens()
-        var signedIn = false
-        var steppedUp = false
+        var retry = AuthorizationRetry(token: try await authorizer.currentTokens())
         var renewed = startsSession
         while true {
             if let reinitializing, !startsSession { try await reinitializing.value }
-            let current = context.with(token: token)
+            let current = context.with(token: retry.token)
             let reply = try await send(current)
             guard case .refused(let status, let headers, _) = reply else {
                 if startsSession, case .messages(_, let newSession) = reply { sessionID = newSession }
                 return reply
             }
             let challenge = AuthenticateChallenge.bearer(in: headers["www-authenticate"])
-            if status == 401, !signedIn {
-                let recovered = try await authorizer.recover(
-                    rejected: token, challenge: challenge, allowRefresh: token != nil)
-                signedIn = recovered.source == .signedIn
-                token = recovered.tokens
-            } else if status == 403, challenge?.parameters["error"] == "insufficient_scope",
-                let required = challenge?.parameters["scope"], !steppedUp
+            if try await retry.recover(
+                status: status, challenge: challenge, authorizer: authorizer, logger: logger, peer: "MCP server")
             {
-                let scope = ToolRelay.union(token?.scope, required)
-                logger.info("the MCP server needs more scopes; signing in again", ["oauth.scope": scope])
-                token = try await authorizer.recover(
-                    rejected: token, challenge: challenge, allowRefresh: false, scope: scope
-                ).tokens
-                steppedUp = true
-                signedIn = true
+                continue
             } else if status == 404, let expired = current.sessionID, !renewed {
                 renewed = true
-                try await renew(expired: expired, token: token)
+                try await renew(expired: expired, token: retry.token)
             } else {
                 return reply
             }

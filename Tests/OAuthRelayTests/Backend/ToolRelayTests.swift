@@ -39,7 +39,7 @@ struct ToolRelayTests {
             ("", "", ""),
         ])
     func union(granted: String?, required: String, expected: String) {
-        #expect(ToolRelay.union(granted, required) == expected)
+        #expect(AuthorizationRetry.union(granted, required) == expected)
     }
 
     @Test(
