@@ -37,12 +37,24 @@ struct ProtocolTests {
         #expect(invalid["error"]?["code"] == .int(JSONRPCErrorCode.invalidRequest))
         let badParams = try await relay.response(for: 8)
         #expect(badParams["error"]?["code"] == .int(JSONRPCErrorCode.invalidParams))
-        let parse = relay.stdout.compactMap { try? JSONCoding.decode(JSONValue.self, from: Data($0.utf8)) }
+        let parse = relay.stdout.compactMap { try? JSONValue(parsing: Data($0.utf8)) }
             .first { $0["error"]?["code"] == .int(JSONRPCErrorCode.parseError) }
         #expect(parse?["id"] == .null)
         _ = try await relay.finish()
         // Notifications are never answered: 1 initialize + 4 answers.
         #expect(relay.stdout.count == 5, "\(relay.stdout)")
+    }
+
+    @Test("a request id of any size is answered exactly as it was sent")
+    func largeIDs() async throws {
+        let bed = try TestBed()
+        let relay = try await bed.startRelay()
+        try relay.sendLine(#"{"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"ping"}"#)
+        try relay.sendLine(#"{"jsonrpc":"2.0","id":-1.50,"method":"ping"}"#)
+        _ = try await relay.response(for: .number(JSONNumber(validLiteral: "-1.5")))
+        _ = try await relay.finish()
+        #expect(relay.stdout.contains { $0.contains(#""id":123456789012345678901234567890"#) })
+        #expect(relay.stdout.contains { $0.contains(#""id":-1.50"#) })
     }
 
     @Test("tools/list passes the backend's inputSchema through untouched")
@@ -106,7 +118,7 @@ struct ProtocolTests {
         _ = try await relay.finish()
 
         for line in relay.stdout {
-            let message = try JSONCoding.decode(JSONValue.self, from: Data(line.utf8))
+            let message = try JSONValue(parsing: Data(line.utf8))
             #expect(message["jsonrpc"] == "2.0", "\(line)")
         }
         let stored = try #require(bed.storedEntries()?.objectValue?.values.first)

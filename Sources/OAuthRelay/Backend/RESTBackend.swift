@@ -15,7 +15,7 @@ struct RESTBackend: Sendable {
     }
 
     func callTool(name: String, arguments: JSONValue, token: TokenSet?) async throws -> HTTPClientResponse {
-        let body = try JSONCoding.encode(JSONValue.object(["arguments": arguments]))
+        let body = Data(JSONValue.object(["arguments": arguments]).serialized())
         return try await send(
             path: "mcp/tools/" + FormEncoding.escape(name), method: "POST", body: body, token: token)
     }

@@ -10,7 +10,7 @@ struct ToolRelay: Sendable {
     /// `tools/list`: the backend's tools, passed through untouched.
     func listTools() async throws -> JSONValue {
         let response = try await authorized { token in try await backend.listTools(token: token) }
-        guard response.status == 200, let body = try? JSONCoding.decode(JSONValue.self, from: response.body),
+        guard response.status == 200, let body = try? JSONValue(parsing: response.body),
             case .array(let tools)? = body["tools"]
         else {
             throw RelayError("the backend's tool list is unavailable: \(Self.describeFailure(response))")
@@ -33,7 +33,7 @@ struct ToolRelay: Sendable {
         guard response.status == 200 else {
             return Self.toolError("\(name) failed: \(Self.describeFailure(response))")
         }
-        guard let result = try? JSONCoding.decode(JSONValue.self, from: response.body),
+        guard let result = try? JSONValue(parsing: response.body),
             result["content"]?.arrayValue != nil
         else {
             return Self.toolError("\(name) failed: the backend's answer is not an MCP tool result")

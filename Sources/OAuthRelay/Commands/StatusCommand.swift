@@ -75,6 +75,6 @@ enum StatusCommand {
             "store": ["backend": .string(command.store.name), "reason": .string(command.storeReason)],
             "entries": .array(entries),
         ]
-        return String(decoding: try JSONCoding.encode(document), as: UTF8.self)
+        return document.description
     }
 }

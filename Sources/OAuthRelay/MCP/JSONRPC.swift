@@ -19,7 +19,7 @@ enum IncomingMessage: Equatable {
 
     /// Classifies one line of input.
     init(line: some Collection<UInt8>) {
-        guard let value = try? JSONCoding.decode(JSONValue.self, from: .init(line)) else {
+        guard let value = try? JSONValue(parsing: line) else {
             self = .unparseable
             return
         }
@@ -28,11 +28,7 @@ enum IncomingMessage: Equatable {
             return
         }
         let id = object["id"]
-        let validID: JSONValue? =
-            switch id {
-            case .string, .int, .double: id
-            default: nil
-            }
+        let validID = id.flatMap { $0.isValidRequestID ? $0 : nil }
         guard object["jsonrpc"] == .string("2.0") else {
             self = .invalid(id: validID ?? .null, reason: "jsonrpc must be \"2.0\"")
             return
@@ -59,6 +55,17 @@ enum IncomingMessage: Equatable {
             self = .request(id: id, method: method, params: params)
         default:
             self = .invalid(id: .null, reason: "id must be a string or a number")
+        }
+    }
+}
+
+extension JSONValue {
+    /// A string or a number: what JSON-RPC 2.0 allows as the id of a request (null is only for
+    /// answers to requests whose id could not be read).
+    var isValidRequestID: Bool {
+        switch self {
+        case .string, .number: true
+        default: false
         }
     }
 }

@@ -10,7 +10,16 @@ final class MessageWriter: Sendable {
     init(fd: Int32) { self.fd = fd }
 
     func send(_ message: JSONValue) {
-        guard var bytes = try? [UInt8](JSONCoding.encode(message)) else { return }
+        write(message.serialized())
+    }
+
+    /// Writes a message as its peer sent it (`RawMessage` keeps it on one line).
+    func send(_ message: RawMessage) {
+        write(message.bytes)
+    }
+
+    private func write(_ message: [UInt8]) {
+        var bytes = message
         bytes.append(UInt8(ascii: "\n"))
         lock.withLock { _ in writeFully(fd, &bytes) }
     }

@@ -62,20 +62,18 @@ final class ProxySession: Sendable {
     }
 
     private func dispatch(_ bytes: [UInt8]) {
-        let body = Data(bytes)
-        guard let message = try? JSONCoding.decode(JSONValue.self, from: body), message.objectValue != nil,
-            message["jsonrpc"] == "2.0"
-        else {
+        // The host's exact bytes go upstream; only the members that route it are read.
+        guard let message = try? RawMessage(bytes), message.member("jsonrpc") == "2.0" else {
             answerInvalid(bytes)
             return
         }
-        let method = message["method"]?.stringValue
-        switch (message["id"], method) {
-        case (let id?, let method?) where id != .null:
-            start(id: id, method: method, params: message["params"], body: body)
+        let body = Data(bytes)
+        switch (message.id, message.method) {
+        case (let id?, let method?) where id.isValidRequestID:
+            start(id: id, method: method, params: message.member("params"), body: body)
         case (nil, let method?):
-            notify(method: method, params: message["params"], body: body)
-        case (.some, nil) where message["result"] != nil || message["error"] != nil:
+            notify(method: method, params: message.member("params"), body: body)
+        case (.some, nil) where message.isResponse:
             forward(body, what: "response")
         default:
             answerInvalid(bytes)
@@ -144,7 +142,7 @@ final class ProxySession: Sendable {
             case .refused(let status, _, _):
                 logger.warning("the MCP server refused a \(what) with HTTP \(status)")
             case .messages(let stream, _):
-                for try await item in stream where item.message != .null { writer.send(item.message) }
+                for try await item in stream { if let message = item.message { writer.send(message) } }
             case .accepted:
                 break
             }

@@ -70,13 +70,13 @@ struct RequestExchange: Sendable {
         do {
             for try await item in stream {
                 if let id = item.eventID { outcome.lastEventID = id }
-                guard item.message != .null else { continue }
+                guard let message = item.message else { continue }
                 if Task.isCancelled { return Outcome(answered: true) }
-                let isAnswer = !outcome.answered && item.message["id"] == id && item.message["method"] == nil
-                if isAnswer, method == "initialize", let result = item.message["result"] {
+                let isAnswer = !outcome.answered && message.isResponse && message.id == id
+                if isAnswer, method == "initialize", let result = message.member("result") {
                     await upstream.negotiated(result)
                 }
-                writer.send(item.message)
+                writer.send(message)
                 outcome.answered = outcome.answered || isAnswer
             }
         } catch {

@@ -45,7 +45,7 @@ final class ServerStreamListener: Sendable {
                 for try await item in stream {
                     if let id = item.eventID { lastEventID = id }
                     if let retry = item.retry { delay = .milliseconds(retry) }
-                    if item.message != .null { writer.send(item.message) }
+                    if let message = item.message { writer.send(message) }
                 }
             } catch is CancellationError {
                 return

@@ -15,9 +15,10 @@ enum UpstreamReply: Sendable {
     case refused(status: Int, headers: [String: String], body: Data)
 }
 
-/// One JSON-RPC message from the upstream, with the SSE event id that carried it, if any.
+/// One JSON-RPC message from the upstream, with the SSE event id that carried it, if any; an SSE
+/// event without data carries no message, only its id or retry time.
 struct UpstreamMessage: Sendable {
-    var message: JSONValue
+    var message: RawMessage?
     var eventID: String?
     var retry: Int?
 }
@@ -110,15 +111,14 @@ struct StreamableHTTPTransport: Sendable {
     /// A JSON body: one message, or a batch (older protocol versions).
     static func messages(inJSON body: Data) -> AsyncThrowingStream<UpstreamMessage, any Error> {
         let (stream, continuation) = AsyncThrowingStream<UpstreamMessage, any Error>.makeStream()
-        switch try? JSONCoding.decode(JSONValue.self, from: body) {
-        case .array(let batch)?:
-            batch.forEach { continuation.yield(UpstreamMessage(message: $0)) }
+        do throws(JSONParseError) {
+            for message in try RawMessage.messages(inBody: body) {
+                continuation.yield(UpstreamMessage(message: message))
+            }
             continuation.finish()
-        case let message? where message.objectValue != nil:
-            continuation.yield(UpstreamMessage(message: message))
-            continuation.finish()
-        default:
-            continuation.finish(throwing: UpstreamError("the MCP server's JSON answer is not a JSON-RPC message"))
+        } catch {
+            continuation.finish(
+                throwing: UpstreamError("the MCP server's JSON answer is not a JSON-RPC message (\(error))"))
         }
         return stream
     }
@@ -139,13 +139,8 @@ struct StreamableHTTPTransport: Sendable {
                                     + "the stream was closed")
                         }
                         for event in events where event.type == "message" {
-                            guard !event.data.isEmpty else {
-                                continuation.yield(
-                                    UpstreamMessage(message: .null, eventID: event.id, retry: event.retry))
-                                continue
-                            }
-                            guard let message = try? JSONCoding.decode(JSONValue.self, from: Data(event.data.utf8))
-                            else { continue }
+                            // An event that is not a JSON-RPC message is dropped; its id still counts.
+                            let message = event.data.isEmpty ? nil : try? RawMessage(event.data.utf8)
                             continuation.yield(UpstreamMessage(message: message, eventID: event.id, retry: event.retry))
                         }
                     }

@@ -138,13 +138,13 @@ actor UpstreamSession {
         ownRequests += 1
         let id = JSONValue.string("\(Self.ownIDPrefix)initialize-\(ownRequests)")
         let request: JSONValue = ["jsonrpc": "2.0", "id": id, "method": "initialize", "params": params]
-        let reply = try await transport.post(try JSONCoding.encode(request), context: context.with(token: token))
+        let reply = try await transport.post(Data(request.serialized()), context: context.with(token: token))
         guard case .messages(let stream, let newSession) = reply else {
             throw UpstreamError("the MCP server refused a new session after the old one expired")
         }
         var answered = false
-        for try await item in stream where item.message["id"] == id {
-            guard let result = item.message["result"] else { break }
+        for try await item in stream where item.message?.isResponse == true && item.message?.id == id {
+            guard let result = item.message?.member("result") else { break }
             negotiated(result)
             answered = true
             break
@@ -152,7 +152,7 @@ actor UpstreamSession {
         guard answered else { throw UpstreamError("the MCP server did not initialize a new session") }
         sessionID = newSession
         let initialized: JSONValue = ["jsonrpc": "2.0", "method": "notifications/initialized"]
-        _ = try await transport.post(try JSONCoding.encode(initialized), context: context.with(token: token))
+        _ = try await transport.post(Data(initialized.serialized()), context: context.with(token: token))
     }
 }
 

@@ -59,7 +59,7 @@ struct LogoutStatusTests {
         #expect(text.stdout.contains("subject:       alice"))
         #expect(text.stdout.contains("scopes:        notes:read notes:write"))
         let json = try await CommandRun.run(["status", "--json"], environment: bed.commandEnvironment())
-        let document = try JSONCoding.decode(JSONValue.self, from: Data(json.stdout.utf8))
+        let document = try JSONValue(parsing: Data(json.stdout.utf8))
         let entry = try #require(document["entries"]?.arrayValue?.first)
         #expect(entry["subject"] == "alice")
         #expect(entry["issuer"]?.stringValue == bed.server.issuer)

@@ -61,7 +61,7 @@ final class RelayProcess: Sendable {
     func notify(_ method: String, params: JSONValue? = nil) throws {
         var message: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
         if let params { message["params"] = params }
-        try sendLine(String(decoding: try JSONCoding.encode(JSONValue.object(message)), as: UTF8.self))
+        try sendLine(JSONValue.object(message).description)
     }
 
     /// Sends a request and returns its id without waiting.
@@ -74,7 +74,7 @@ final class RelayProcess: Sendable {
             })
         var message: [String: JSONValue] = ["jsonrpc": "2.0", "id": id, "method": .string(method)]
         if let params { message["params"] = params }
-        try sendLine(String(decoding: try JSONCoding.encode(JSONValue.object(message)), as: UTF8.self))
+        try sendLine(JSONValue.object(message).description)
         return id
     }
 
@@ -91,7 +91,7 @@ final class RelayProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             for line in stdout {
-                guard let message = try? JSONCoding.decode(JSONValue.self, from: Data(line.utf8)),
+                guard let message = try? JSONValue(parsing: Data(line.utf8)),
                     message["id"] == id
                 else { continue }
                 return message

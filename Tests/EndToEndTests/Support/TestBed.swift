@@ -72,7 +72,7 @@ final class TestBed: Sendable {
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
             throw RelayProcess.Failure(description: "control \(path) failed: \(String(decoding: data, as: UTF8.self))")
         }
-        return (try? JSONCoding.decode(JSONValue.self, from: data)) ?? .null
+        return (try? JSONValue(parsing: data)) ?? .null
     }
 
     /// How many requests reached "METHOD /path".
@@ -100,7 +100,7 @@ final class TestBed: Sendable {
     func storedEntries() throws -> JSONValue? {
         let url = directory.appendingPathComponent("tokens.json")
         guard let data = try? Data(contentsOf: url) else { return nil }
-        return try JSONCoding.decode(JSONValue.self, from: data)["tokens"]
+        return try JSONValue(parsing: data)["tokens"]
     }
 }
 

@@ -69,7 +69,7 @@ final class ScriptedMCPServer: Sendable {
         default:
             break
         }
-        guard let message = try? JSONCoding.decode(JSONValue.self, from: Data(request.body)) else {
+        guard let message = try? JSONValue(parsing: Data(request.body)) else {
             return .text(400, "not JSON")
         }
         let method = message["method"]?.stringValue
@@ -167,12 +167,12 @@ final class ScriptedMCPServer: Sendable {
     }
 
     private static func encoded(_ value: JSONValue) throws -> String {
-        String(decoding: try JSONCoding.encode(value), as: UTF8.self)
+        value.description
     }
 
     private static func json(_ value: JSONValue) -> HTTPResponse {
         HTTPResponse(
             status: 200, headers: [("Content-Type", "application/json")],
-            body: Array((try? JSONCoding.encode(value)) ?? Data()))
+            body: value.serialized())
     }
 }

@@ -35,6 +35,24 @@ struct UpstreamProxyTests {
         #expect(server.state.withLock { $0.deleted } == ["session-1"])
     }
 
+    @Test("ids pass through exactly both ways, however many digits they have")
+    func exactIDs() async throws {
+        let server = try ScriptedMCPServer()
+        let request: JSONValue = [
+            "jsonrpc": "2.0", "id": .number(JSONNumber(validLiteral: "98765432109876543210987")),
+            "method": "roots/list",
+        ]
+        server.state.withLock { $0.streamEvents = [request] }
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        let id = "123456789012345678901234567890"
+        try relay.sendLine(#"{"jsonrpc":"2.0","id":\#(id),"method":"tools/list"}"#)
+        let answer = try await relay.response(for: .number(JSONNumber(validLiteral: id)))
+        #expect(answer["result"]?["session"] == "session-1")
+        #expect(relay.stdout.contains { $0.contains(#""id":\#(id)"#) })
+        #expect(relay.stdout.contains { $0.contains(#""id":98765432109876543210987"#) })
+    }
+
     @Test("an SSE answer: every message reaches the host, the notification before the result")
     func sseAnswer() async throws {
         let server = try ScriptedMCPServer()
@@ -113,7 +131,7 @@ struct UpstreamProxyTests {
         #expect(ping["result"] != nil)
         try await Task.sleep(for: .seconds(3.5))
         let answered = relay.stdout.contains { line in
-            (try? JSONCoding.decode(JSONValue.self, from: Data(line.utf8)))?["id"] == id
+            (try? JSONValue(parsing: Data(line.utf8)))?["id"] == id
         }
         #expect(!answered)
         #expect(server.received.contains { $0.message["method"] == "notifications/cancelled" })

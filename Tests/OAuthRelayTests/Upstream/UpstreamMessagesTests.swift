@@ -7,7 +7,9 @@ import Testing
 struct UpstreamMessagesTests {
     private func collect(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>) async throws -> [JSONValue] {
         var messages: [JSONValue] = []
-        for try await item in stream { messages.append(item.message) }
+        for try await item in stream {
+            messages.append(try item.message.map { try JSONValue(parsing: $0.bytes) } ?? .null)
+        }
         return messages
     }
 
@@ -18,6 +20,20 @@ struct UpstreamMessagesTests {
         let batch = StreamableHTTPTransport.messages(
             inJSON: Data(#"[{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"2.0","id":2,"result":{}}]"#.utf8))
         #expect(try await collect(batch).map { $0["method"] } == ["a", nil])
+    }
+
+    @Test("a pretty-printed JSON answer reaches the host as it was sent, on one line")
+    func prettyBody() async throws {
+        let body =
+            "{\n  \"jsonrpc\": \"2.0\",\r\n  \"id\": 18446744073709551617,\n  \"result\": {\"z\": 1.50, \"a\": \"x\\ny\"}\n}\n"
+        var items: [RawMessage] = []
+        for try await item in StreamableHTTPTransport.messages(inJSON: Data(body.utf8)) {
+            items.append(try #require(item.message))
+        }
+        let expected =
+            "{   \"jsonrpc\": \"2.0\",    \"id\": 18446744073709551617,   \"result\": {\"z\": 1.50, \"a\": \"x\\ny\"} } "
+        #expect(items.map(\.text) == [expected])
+        #expect(items.first?.id == .number(JSONNumber(validLiteral: "18446744073709551617")))
     }
 
     @Test("a JSON body that is not a message is an error, not silence")
@@ -36,7 +52,7 @@ struct UpstreamMessagesTests {
         var items: [UpstreamMessage] = []
         for try await item in StreamableHTTPTransport.events(body) { items.append(item) }
         #expect(items.map(\.eventID) == ["1", "2"])
-        #expect(items.map(\.message) == [.null, ["jsonrpc": "2.0", "method": "x"]])
+        #expect(items.map { $0.message?.text } == [nil, #"{"jsonrpc":"2.0","method":"x"}"#])
     }
 
     @Test(
