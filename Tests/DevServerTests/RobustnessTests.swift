@@ -12,12 +12,11 @@ struct RobustnessTests {
         #expect(try await fixture.http.get(fixture.base + "/health").status == 200)
     }
 
-    @Test("a huge body gets 413")
+    @Test("a huge body gets 413 as soon as its length is declared, and the server keeps working")
     func hugeBody() async throws {
         let fixture = try DevServerFixture()
-        let body = Data(repeating: UInt8(ascii: "a"), count: 2 << 20)
-        let response = try await fixture.http.request("POST", fixture.base + "/token", body: body)
-        #expect(response.status == 413)
+        let head = "POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(2 << 20)\r\n\r\n"
+        #expect(try rawStatus(port: fixture.server.port, head: head) == 413)
         #expect(try await fixture.http.get(fixture.base + "/health").status == 200)
     }
 
