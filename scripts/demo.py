@@ -4,7 +4,9 @@
 Starts oauth-relay-dev-server (authorization server + example backend) on a free loopback port,
 then drives oauth-relay over stdio exactly as an MCP host would: initialize, list tools, echo,
 whoami (which needs an account, so the relay signs in through the browser step), create_note and
-read_notes. The browser step is real HTTP against the consent page, done by scripts/demo-browser.py.
+read_notes. Then the same against the dev server's Streamable HTTP MCP endpoint, with the relay
+as a transparent proxy. The browser step is real HTTP against the consent page, done by
+scripts/demo-browser.py.
 """
 import argparse
 import json
@@ -86,6 +88,37 @@ def start_dev_server(binary, workdir):
     return server, f"http://127.0.0.1:{port_file.read_text().strip()}"
 
 
+def remote_mcp(options, environment):
+    """The relay in front of a remote MCP server (the dev server's Streamable HTTP endpoint)."""
+    step("A remote MCP server: the same relay, RELAY_BACKEND_URL pointed at the dev server's MCP "
+         f"endpoint {environment['RELAY_BACKEND_URL']}; the relay now forwards every message as it is")
+    relay = Relay([options.relay], environment)
+
+    step("initialize: the host's request goes to the MCP server, and the server's answer comes back")
+    result = relay.request("initialize", {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "oauth-relay-demo", "version": "1"}})
+    relay.notify("notifications/initialized")
+    print(f"  negotiated protocol {result['protocolVersion']} with {result['serverInfo']['name']}")
+
+    step("tools/list and echo: no account needed")
+    print("  tools: " + ", ".join(tool["name"] for tool in relay.request("tools/list")["tools"]))
+    relay.tool("echo", {"message": "hello through the MCP proxy"})
+
+    step("whoami: the MCP server answers HTTP 401; the relay reads its resource metadata (RFC 9728) and "
+         "signs in for this endpoint's own resource, then retries the request")
+    relay.tool("whoami")
+
+    step("read_notes: the same account, so the note written through the REST form is there")
+    if "written through oauth-relay" not in relay.tool("read_notes"):
+        raise SystemExit("the note written earlier is missing")
+
+    step("Closing the relay's stdin: it ends the MCP session (DELETE) and exits cleanly")
+    status = relay.close()
+    if status != 0:
+        raise SystemExit(f"the relay exited with status {status}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relay", required=True)
@@ -145,10 +178,13 @@ def main():
                 raise SystemExit("the relay stored no tokens")
             mode = tokens.stat().st_mode & 0o777
             print(f"  exit status {status}; tokens stored in a file of mode {mode:o} (only you can read it)")
+
+            remote_mcp(options, dict(environment, RELAY_BACKEND_URL=base_url + "/mcp"))
         finally:
             server.terminate()
             server.wait(timeout=5)
-    step("Demo finished: sign-in, token storage and forwarding all worked.")
+    step("Demo finished: sign-in, token storage and forwarding all worked, for a REST backend and for a "
+         "remote MCP server.")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,13 @@ public enum DevServerRole: String, Sendable, Hashable, CaseIterable {
     case backend
 }
 
+/// How the MCP endpoint answers a request: one JSON body, or an SSE stream that carries the
+/// answer (and, for a tool call with a progress token, a progress notification before it).
+public enum MCPResponseMode: String, Sendable, CaseIterable {
+    case json
+    case sse
+}
+
 /// Everything the development server can be told at start-up. Defaults suit a local demo.
 public struct DevServerConfiguration: Sendable {
     /// A numeric loopback address; the server never listens anywhere else by default.
@@ -33,6 +40,8 @@ public struct DevServerConfiguration: Sendable {
     public var scopes: [String] = ["notes:read", "notes:write"]
     /// The backend's resource URI (RFC 8707, RFC 9728); nil means the base URL.
     public var resource: String? = nil
+    /// How the MCP endpoint at `/mcp` answers requests.
+    public var mcpResponses: MCPResponseMode = .json
     /// Seconds a device-grant client must wait between polls (RFC 8628 §3.5).
     public var deviceInterval: Int = 5
     public var deviceCodeLifetime: TimeInterval = 600

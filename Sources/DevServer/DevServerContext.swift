@@ -8,13 +8,16 @@ final class DevServerContext: Sendable {
     let configuration: DevServerConfiguration
     let baseURL: String
     let issuer: String
-    /// The backend's resource URI: the only audience tokens are issued for.
+    /// The backend's resource URI: the audience of tokens for its REST form.
     let resource: String
+    /// The REST form of the backend and its MCP endpoint, each a resource of its own.
+    let restResource: ProtectedResource
+    let mcpResource: ProtectedResource
     let signer: HS256Signer
-    let verifier: JWTVerifier
     let grants = Mutex(GrantState())
     let clients: ClientRegistry
     let notes = NoteBook()
+    let mcpSessions = MCPSessions()
     let settings: RuntimeSettings
     let recorder = RequestRecorder()
 
@@ -26,7 +29,12 @@ final class DevServerContext: Sendable {
         let resource = configuration.resource ?? baseURL
         self.resource = resource
         signer = try HS256Signer(secret: configuration.jwtSecret)
-        verifier = try JWTVerifier(secret: configuration.jwtSecret, issuer: issuer, audience: resource)
+        restResource = try ProtectedResource(
+            identifier: resource, name: "oauth-relay example backend", baseURL: baseURL,
+            secret: configuration.jwtSecret, issuer: issuer)
+        mcpResource = try ProtectedResource(
+            identifier: ProtectedResource.mcpIdentifier(for: resource), name: "oauth-relay example MCP server",
+            baseURL: baseURL, secret: configuration.jwtSecret, issuer: issuer)
         clients = ClientRegistry(configuration.clients)
         settings = RuntimeSettings(configuration)
     }
@@ -39,10 +47,10 @@ final class DevServerContext: Sendable {
         settings.current.metadataVariant == .emptyScopes ? [] : configuration.scopes
     }
 
-    /// Where the protected resource metadata lives (RFC 9728 §3.1).
-    var resourceMetadataURL: String {
-        let path = URLComponents(string: resource)?.path ?? ""
-        let suffix = path == "/" ? "" : path
-        return baseURL + "/.well-known/oauth-protected-resource" + suffix
+    var protectedResources: [ProtectedResource] { [restResource, mcpResource] }
+
+    /// The claims of an access token issued by this server for any of its resources.
+    func verifyForAnyResource(_ token: String) -> JWTClaims? {
+        protectedResources.lazy.compactMap { try? $0.verifier.verify(token) }.first
     }
 }

@@ -51,8 +51,13 @@ struct DevServerRouter: Sendable {
         case "register": return RegistrationEndpoint(context: context).handle(request)
         case "device_authorization": return DeviceAuthorizationEndpoint(context: context).handle(request)
         case "device": return DeviceVerificationPage(context: context).handle(request)
-        case "resource_metadata": return ProtectedResourceMetadata(context: context).handle()
+        case "resource_metadata":
+            let resource = context.protectedResources.first {
+                $0.metadataPath(baseURL: context.baseURL) == request.path
+            }
+            return resource.map { ProtectedResourceMetadata(context: context, resource: $0).handle() } ?? notFound()
         case "tools", "health": return ExampleBackend(context: context).handle(request)
+        case "mcp": return MCPEndpoint(context: context).handle(request)
         default: return notFound()
         }
     }
@@ -69,8 +74,11 @@ struct DevServerRouter: Sendable {
             }
         }
         if context.hasBackend {
-            if path == ProtectedResourceMetadata(context: context).path { return "resource_metadata" }
+            if context.protectedResources.contains(where: { $0.metadataPath(baseURL: context.baseURL) == path }) {
+                return "resource_metadata"
+            }
             if path == "/health" { return "health" }
+            if path == MCPEndpoint.path { return "mcp" }
             if path == "/mcp/tools" || path.hasPrefix(ExampleBackend.toolPathPrefix) { return "tools" }
         }
         return nil

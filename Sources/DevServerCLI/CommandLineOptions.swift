@@ -58,6 +58,12 @@ struct CommandLineOptions {
                         description: "unknown metadata variant \(text); use one of \(MetadataVariantNames.all)")
                 }
                 configuration.metadataVariant = variant
+            case "--mcp-responses":
+                let text = try value()
+                guard let mode = MCPResponseMode(rawValue: text) else {
+                    throw UsageError(description: "--mcp-responses must be json or sse, not \(text)")
+                }
+                configuration.mcpResponses = mode
             case "--test-controls": configuration.testControls = true
             case "--quiet": configuration.logRequests = false
             default:

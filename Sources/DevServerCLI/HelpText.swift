@@ -3,7 +3,8 @@ enum HelpText {
     static let text = """
         Usage: oauth-relay-dev-server [options]
 
-        A development OAuth 2.1 authorization server and example MCP backend for oauth-relay.
+        A development OAuth 2.1 authorization server and example MCP backend for oauth-relay:
+        the REST form at /mcp/tools and a Streamable HTTP MCP server at /mcp.
         Everything is kept in memory; it listens on loopback only unless told otherwise.
 
         Options:
@@ -21,7 +22,9 @@ enum HelpText {
           --client ID                    pre-register another public client (repeatable);
                                          oauth-relay is always registered
           --scopes "A B"                 scopes_supported (default "notes:read notes:write")
-          --resource URI                 the backend's resource URI (default: the base URL)
+          --resource URI                 the backend's resource URI (default: the base URL); its
+                                         MCP endpoint's is URI/mcp
+          --mcp-responses json|sse       how the MCP endpoint /mcp answers (default json)
           --device-interval SECS         device grant polling interval (default 5)
           --device-code-lifetime SECS    device code lifetime (default 600)
           --metadata-variant NAME        serve misbehaving metadata on purpose; NAME is one of

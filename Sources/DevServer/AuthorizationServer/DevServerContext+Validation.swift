@@ -14,11 +14,12 @@ extension DevServerContext {
         return scopes.isEmpty ? configuration.scopes : scopes
     }
 
-    /// The audience for tokens: the requested resource (RFC 8707), which must be the backend's
-    /// exactly, byte for byte; the backend's when none was requested.
+    /// The audience for tokens: the requested resource (RFC 8707), which must be one of the
+    /// backend's (its REST form or its MCP endpoint) exactly, byte for byte; the REST form's
+    /// when none was requested.
     func audience(for requested: String?) throws(OAuthError) -> String {
         guard let requested else { return resource }
-        guard requested == resource else {
+        guard protectedResources.contains(where: { $0.identifier == requested }) else {
             throw OAuthError(400, "invalid_target", "the resource \(requested) is not known here")
         }
         return requested

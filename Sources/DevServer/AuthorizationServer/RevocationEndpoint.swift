@@ -19,7 +19,7 @@ struct RevocationEndpoint {
             let wasRefreshToken = try context.grants.withLock { state throws(OAuthError) in
                 try state.revokeRefreshToken(token, clientID: clientID)
             }
-            if !wasRefreshToken, let claims = try? context.verifier.verify(token), let jwtID = claims.jwtID {
+            if !wasRefreshToken, let claims = context.verifyForAnyResource(token), let jwtID = claims.jwtID {
                 if let clientID, clientID != claims.clientID {
                     throw OAuthError(400, "unauthorized_client", "the token was issued to another client")
                 }

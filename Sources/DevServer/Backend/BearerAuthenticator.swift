@@ -14,6 +14,8 @@ struct BearerAuthenticator {
     }
 
     let context: DevServerContext
+    /// The resource the request is for: its tokens, and the metadata its challenges name.
+    let resource: ProtectedResource
 
     /// The caller's claims, `.anonymous` when no bearer token was sent.
     /// - Throws: an `OAuthError` carrying the 401 answer for an unusable token.
@@ -24,7 +26,7 @@ struct BearerAuthenticator {
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         let claims: JWTClaims
         do {
-            claims = try context.verifier.verify(token)
+            claims = try resource.verifier.verify(token)
         } catch {
             throw invalidToken(error.description)
         }
@@ -37,8 +39,10 @@ struct BearerAuthenticator {
     }
 
     /// The 401 for a request that needs a token and has none.
-    func missingToken() -> OAuthError {
-        var error = OAuthError(401, "unauthorized", "this tool needs a signed-in user; send a bearer token")
+    func missingToken(_ description: String = "this tool needs a signed-in user; send a bearer token")
+        -> OAuthError
+    {
+        var error = OAuthError(401, "unauthorized", description)
         error.headers = [("WWW-Authenticate", challenge([]))]
         return error
     }
@@ -57,6 +61,24 @@ struct BearerAuthenticator {
         return error
     }
 
+    /// The caller's claims when they may use `tool`.
+    /// - Throws: the 401 or 403 answer, with its challenge.
+    func authorize(_ request: HTTPRequest, for tool: ToolCatalog.Tool) throws(OAuthError) -> JWTClaims? {
+        try authorize(try authenticate(request), for: tool)
+    }
+
+    /// The caller's claims when a caller already authenticated may use `tool`.
+    func authorize(_ caller: Outcome, for tool: ToolCatalog.Tool) throws(OAuthError) -> JWTClaims? {
+        switch (caller, tool.access) {
+        case (.anonymous, .anyone): return nil
+        case (.anonymous, _): throw missingToken()
+        case (.authenticated(let claims), .scope(let scope)):
+            guard claims.scopes.contains(scope) else { throw insufficientScope(scope) }
+            return claims
+        case (.authenticated(let claims), _): return claims
+        }
+    }
+
     func insufficientScope(_ scope: String) -> OAuthError {
         var error = OAuthError(403, "insufficient_scope", "this tool needs the scope \(scope)")
         error.headers = [("WWW-Authenticate", challenge([("error", "insufficient_scope"), ("scope", scope)]))]
@@ -64,7 +86,7 @@ struct BearerAuthenticator {
     }
 
     private func challenge(_ parameters: [(String, String)]) -> String {
-        let all = [("realm", "oauth-relay-dev")] + parameters + [("resource_metadata", context.resourceMetadataURL)]
+        let all = [("realm", "oauth-relay-dev")] + parameters + [("resource_metadata", resource.metadataURL)]
         let rendered = all.map { name, value in
             let quoted = value.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")

@@ -22,24 +22,13 @@ struct ExampleBackend {
             return .json(404, ["error": "tool_not_found", "error_description": "there is no tool \(name)"])
         }
         do throws(OAuthError) {
-            let claims = try authorise(request, for: tool)
+            let authenticator = BearerAuthenticator(context: context, resource: context.restResource)
+            let claims = try authenticator.authorize(request, for: tool)
             let arguments = try Self.arguments(of: request)
-            return .json(200, try run(tool, arguments: arguments, claims: claims))
+            let text = try run(tool, arguments: arguments, claims: claims)
+            return .json(200, ToolRunner.result(text))
         } catch {
             return error.response
-        }
-    }
-
-    private func authorise(_ request: HTTPRequest, for tool: ToolCatalog.Tool) throws(OAuthError) -> JWTClaims? {
-        let authenticator = BearerAuthenticator(context: context)
-        let outcome = try authenticator.authenticate(request)
-        switch (outcome, tool.access) {
-        case (.anonymous, .anyone): return nil
-        case (.anonymous, _): throw authenticator.missingToken()
-        case (.authenticated(let claims), .scope(let scope)):
-            guard claims.scopes.contains(scope) else { throw authenticator.insufficientScope(scope) }
-            return claims
-        case (.authenticated(let claims), _): return claims
         }
     }
 
@@ -57,36 +46,14 @@ struct ExampleBackend {
     }
 
     private func run(_ tool: ToolCatalog.Tool, arguments: [String: JSONValue], claims: JWTClaims?)
-        throws(OAuthError) -> [String: Any]
+        throws(OAuthError) -> String
     {
-        let user = claims?.subject ?? ""
-        switch tool.name {
-        case "echo":
-            guard let message = arguments["message"]?.stringValue else {
-                throw .invalidRequest("echo needs a string argument message")
-            }
-            return Self.result(message)
-        case "whoami":
-            let scopes = claims?.scope ?? ""
-            return Self.result("You are \(user) (client \(claims?.clientID ?? "unknown"), scopes: \(scopes)).")
-        case "read_notes":
-            let notes = context.notes.notes(of: user)
-            if notes.isEmpty { return Self.result("\(user) has no notes yet.") }
-            let lines = notes.enumerated().map { "\($0.offset + 1). \($0.element)" }
-            return Self.result("Notes of \(user):\n" + lines.joined(separator: "\n"))
-        case "create_note":
-            guard let text = arguments["text"]?.stringValue, !text.isEmpty else {
-                throw .invalidRequest("create_note needs a non-empty string argument text")
-            }
-            let count = context.notes.add(text, for: user)
-            return Self.result("Saved note \(count) for \(user).")
-        default:
-            throw OAuthError(500, "tool_execution_error", "the tool \(tool.name) has no implementation")
+        do throws(ToolRunner.Failure) {
+            return try ToolRunner(context: context).run(tool, argument: { arguments[$0]?.stringValue }, claims: claims)
+        } catch {
+            throw error.isCallersFault
+                ? .invalidRequest(error.message) : OAuthError(500, "tool_execution_error", error.message)
         }
-    }
-
-    private static func result(_ text: String) -> [String: Any] {
-        ["content": [["type": "text", "text": text]], "isError": false]
     }
 
     private func methodNotAllowed() -> HTTPResponse {

@@ -24,6 +24,7 @@ struct TestControlEndpoint {
         case ("POST", "fail"): return injectFailure(parameters)
         case ("POST", "iss"): return setIssuerParameter(parameters)
         case ("POST", "token-padding"): return setTokenPadding(parameters)
+        case ("POST", "mcp-forget-sessions"): return ok(["forgotten": context.mcpSessions.forgetAll()])
         default:
             return .json(404, ["error": "not_found", "error_description": "unknown test control \(name)"])
         }

@@ -44,10 +44,12 @@ struct DevServerFixture {
     }
 
     /// Runs the code flow with automatic consent as `user` and returns the token response.
-    func signIn(as user: String = "alice", scope: String? = nil) async throws -> [String: Any] {
+    func signIn(as user: String = "alice", scope: String? = nil, resource: String? = nil) async throws
+        -> [String: Any]
+    {
         _ = try await http.post(base + "/_test/consent?decision=approve&user=\(user)", form: [])
         let (verifier, challenge) = try Self.pkce()
-        let extra = scope.map { [("scope", $0)] } ?? []
+        let extra = (scope.map { [("scope", $0)] } ?? []) + (resource.map { [("resource", $0)] } ?? [])
         let authorize = try await http.get(authorizeURL(challenge: challenge, extra: extra))
         let code = try #require(authorize.redirectParameters["code"])
         let token = try await exchange(code: code, verifier: verifier)

@@ -1,5 +1,6 @@
 import DevServer
 import Foundation
+import Testing
 
 @testable import OAuthRelay
 
@@ -51,9 +52,11 @@ final class TestBed: Sendable {
         return environment
     }
 
-    /// Starts a relay and initializes it.
-    func startRelay(_ overrides: [String: String] = [:]) async throws -> RelayProcess {
-        let relay = try RelayProcess(environment: relayEnvironment(overrides))
+    /// Starts a relay in front of one form of the backend and initializes it.
+    func startRelay(_ overrides: [String: String] = [:], form: BackendForm = .rest) async throws -> RelayProcess {
+        var environment = ["RELAY_BACKEND_URL": form.backendURL(of: server)]
+        environment.merge(overrides) { _, new in new }
+        let relay = try RelayProcess(environment: relayEnvironment(environment))
         _ = try await relay.initialize()
         return relay
     }
@@ -101,6 +104,42 @@ final class TestBed: Sendable {
         let url = directory.appendingPathComponent("tokens.json")
         guard let data = try? Data(contentsOf: url) else { return nil }
         return try JSONValue(parsing: data)["tokens"]
+    }
+}
+
+/// The two forms of the dev server's backend a relay can stand in front of.
+enum BackendForm: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// `GET /mcp/tools`, `POST /mcp/tools/{name}`: the relay answers the host itself.
+    case rest
+    /// The Streamable HTTP MCP endpoint `/mcp`: the relay is a transparent proxy.
+    case mcp
+
+    func backendURL(of server: DevServer) -> String {
+        switch self {
+        case .rest: server.baseURL
+        case .mcp: server.baseURL + "/mcp"
+        }
+    }
+
+    var testDescription: String { self == .rest ? "REST backend" : "MCP endpoint" }
+}
+
+/// What a tool call came to, as a host sees it: a tool result, or a failure — a tool result
+/// with `isError` (REST form) or a JSON-RPC error (the proxy passes on the server's own words).
+struct ToolOutcome {
+    var text: String
+    var failed: Bool
+}
+
+extension RelayProcess {
+    /// Calls a tool and reads its outcome, whichever form the failure takes.
+    func use(_ name: String, _ arguments: JSONValue = [:], timeout: Duration = .seconds(30)) async throws
+        -> ToolOutcome
+    {
+        let answer = try await request(
+            "tools/call", params: ["name": .string(name), "arguments": arguments], timeout: timeout)
+        if let result = answer["result"] { return ToolOutcome(text: result.toolText, failed: result.isToolError) }
+        return ToolOutcome(text: answer["error"]?["message"]?.stringValue ?? "\(answer)", failed: true)
     }
 }
 
