@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """make bench, MCP part: oauth-relay side by side with mcp-proxy and fastmcp's proxy, each a stdio
-MCP server in front of the same Streamable HTTP backend (FastMCP from the official MCP Python
-SDK, SSE answers, on 127.0.0.1). Prints medians and the ratios of the others to oauth-relay.
+MCP server in front of the same Streamable HTTP backend on 127.0.0.1: first FastMCP from the
+official MCP Python SDK (SSE answers), then the dev server's native /mcp endpoint (SSE answers),
+which is fast enough that the proxies' own cost shows. Prints medians and the ratios of the
+others to oauth-relay.
 
 - start: process start to the initialize answer (includes the upstream initialize)
 - added latency: tools/call echo through the proxy minus the same call made directly over HTTP
@@ -148,30 +150,25 @@ def measure(command, environment, starts, calls, total):
             "throughput": throughput, "rss": rss, "private": private}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--relay", required=True)
-    parser.add_argument("--bench-venv", default=str(ROOT / ".venv-bench"))
-    parser.add_argument("--starts", type=int, default=10)
-    parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--total", type=int, default=2000)
-    arguments = parser.parse_args()
+def start_backend(command, port):
+    backend = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return backend
+        except OSError:
+            if backend.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the backend {command[0]} did not start")
+            time.sleep(0.05)
 
-    port = free_port()
+
+def run_all(name, command, port, arguments):
+    """Every contender in front of one backend; prints its table."""
     url = f"http://127.0.0.1:{port}/mcp"
-    backend = subprocess.Popen([sys.executable, str(SERVER), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    backend = start_backend(command, port)
     workdir = tempfile.TemporaryDirectory(prefix="oauth-relay-bench-mcp-")
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the FastMCP backend did not start")
-                time.sleep(0.05)
         base = {"PATH": os.environ["PATH"], "HOME": workdir.name}
         relay_env = {**base, "RELAY_BACKEND_URL": url, "RELAY_TOKEN_STORE": "plaintext",
                      "RELAY_TOKEN_PATH": os.path.join(workdir.name, "tokens.json"), "RELAY_LOG_LEVEL": "error"}
@@ -189,28 +186,49 @@ def main():
 
         direct = direct_latency(port, arguments.calls)
         results = {}
-        for name, command, environment in contenders:
-            results[name] = measure(command, environment, arguments.starts, arguments.calls, arguments.total)
-            results[name]["added"] = results[name]["latency"] - direct
+        for contender, proxy_command, environment in contenders:
+            results[contender] = measure(proxy_command, environment, arguments.starts, arguments.calls,
+                                         arguments.total)
+            results[contender]["added"] = results[contender]["latency"] - direct
     finally:
         backend.terminate()
         backend.wait()
         workdir.cleanup()
 
     ours = results["oauth-relay"]
-    print(f"MCP proxies in front of one FastMCP Streamable HTTP backend (medians; direct call {direct * 1000:.2f} ms)")
-    print(f"| {'':14} | start ms | added ms/call | calls/s (64 in flight) | RSS MiB (private) |")
+    print(f"\nMCP proxies in front of {name} (medians; direct call {direct * 1000:.2f} ms)")
+    print("|                | start ms | added ms/call | calls/s (64 in flight) | RSS MiB (private) |")
     print("|---|---|---|---|---|")
-    for name, row in results.items():
-        print(f"| {name:14} | {row['start'] * 1000:8.1f} | {row['added'] * 1000:13.2f} | {row['throughput']:22.0f} "
-              f"| {row['rss'] / 1024:.1f} ({row['private'] / 1024:.1f}) |")
-    for name, row in results.items():
-        if name == "oauth-relay":
+    for contender, row in results.items():
+        print(f"| {contender:14} | {row['start'] * 1000:8.1f} | {row['added'] * 1000:13.2f} "
+              f"| {row['throughput']:22.0f} | {row['rss'] / 1024:.1f} ({row['private'] / 1024:.1f}) |")
+    for contender, row in results.items():
+        if contender == "oauth-relay":
             continue
-        print(f"{name} / oauth-relay: start {row['start'] / ours['start']:.1f}x slower, "
+        print(f"{contender} / oauth-relay: start {row['start'] / ours['start']:.1f}x slower, "
               f"added latency {row['added'] / max(ours['added'], 1e-6):.1f}x, "
               f"calls/s {ours['throughput'] / row['throughput']:.1f}x fewer, RSS {row['rss'] / ours['rss']:.1f}x more "
               f"(private {row['private'] / ours['private']:.1f}x)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--relay", required=True)
+    parser.add_argument("--dev-server", help="oauth-relay-dev-server, for the native backend")
+    parser.add_argument("--bench-venv", default=str(ROOT / ".venv-bench"))
+    parser.add_argument("--starts", type=int, default=10)
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--total", type=int, default=2000)
+    arguments = parser.parse_args()
+
+    port = free_port()
+    run_all("one FastMCP Streamable HTTP backend (official MCP Python SDK, SSE answers)",
+            [sys.executable, str(SERVER), "--port", str(port)], port, arguments)
+    if arguments.dev_server:
+        # A backend fast enough that what is measured is the proxy, not the server behind it.
+        port = free_port()
+        run_all("oauth-relay-dev-server's native /mcp endpoint (SSE answers)",
+                [arguments.dev_server, "--port", str(port), "--quiet", "--mcp-responses", "sse"], port, arguments)
 
 
 if __name__ == "__main__":

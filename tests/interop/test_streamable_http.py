@@ -44,10 +44,19 @@ class Recorder:
         self.elicitations.append(params.message)
         return types.ElicitResult(action="accept", content={"name": "Ada"})
 
+    async def on_sampling(self, context, params):
+        asked = params.messages[0].content.text
+        return types.CreateMessageResult(role="assistant", model="host-model",
+                                         content=types.TextContent(type="text", text=f"short {asked}"))
+
+    async def on_roots(self, context):
+        return types.ListRootsResult(roots=[types.Root(uri="file:///work/project", name="project")])
+
 
 async def exercise(parameters, recorder, streaming):
     async with stdio_client(parameters) as (read, write):
         async with ClientSession(read, write, elicitation_callback=recorder.on_elicit,
+                                 sampling_callback=recorder.on_sampling, list_roots_callback=recorder.on_roots,
                                  logging_callback=recorder.on_log,
                                  message_handler=recorder.on_message) as session:
             results = {"initialize": await session.initialize()}
@@ -60,6 +69,13 @@ async def exercise(parameters, recorder, streaming):
                 # In JSON mode the SDK's server drops every message but the response (progress,
                 # logs, and the elicitation request), so a tool that elicits cannot finish there.
                 results["greet"] = await session.call_tool("greet", {})
+                # Requests from the server to the client: sampling and roots, answered by the host.
+                results["summarize"] = await session.call_tool("summarize", {"text": "a long text"})
+                results["roots"] = await session.call_tool("roots", {})
+            await session.set_logging_level("warning")
+            results["log_level"] = await session.call_tool("log_level", {})
+            results["completion"] = await session.complete(
+                types.PromptReference(type="ref/prompt", name="review"), {"name": "code", "value": "x"})
             results["resources"] = await session.list_resources()
             results["templates"] = await session.list_resource_templates()
             results["readme"] = await session.read_resource("notes://readme")
@@ -96,6 +112,10 @@ def test_everything_works_through_the_relay(upstream, relay_binary):
         assert recorder.logs == ["counted 1", "counted 2", "counted 3"]
         assert recorder.elicitations == ["What is your name?"]
         assert text(results["greet"]) == "hello, Ada"
+        assert text(results["summarize"]) == "summary: short a long text"
+        assert text(results["roots"]) == "roots: file:///work/project"
+    assert text(results["log_level"]) == "level: warning"
+    assert results["completion"].completion.values == ["x = 1", "x = 2"]
     assert "notes://readme" in {str(resource.uri) for resource in results["resources"].resources}
     assert results["templates"].resourceTemplates[0].uriTemplate == "notes://{topic}"
     assert results["readme"].contents[0].text == "read me"

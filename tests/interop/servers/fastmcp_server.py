@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
+from mcp import types
 from mcp.server.fastmcp import Context, FastMCP
 
 
@@ -103,6 +104,36 @@ def build(arguments):
         server.add_tool(lambda: name, name=name, description="added at run time")
         await ctx.session.send_tool_list_changed()
         return f"added {name}"
+
+    @server.tool()
+    async def summarize(text: str, ctx: Context) -> str:
+        """Asks the client's model for a summary (sampling)."""
+        message = types.SamplingMessage(role="user", content=types.TextContent(type="text", text=text))
+        result = await ctx.session.create_message(messages=[message], max_tokens=40)
+        return f"summary: {result.content.text}"
+
+    @server.tool()
+    async def roots(ctx: Context) -> str:
+        """Lists the client's roots."""
+        listed = await ctx.session.list_roots()
+        return "roots: " + ", ".join(str(root.uri) for root in listed.roots)
+
+    levels = []
+
+    @server._mcp_server.set_logging_level()
+    async def set_level(level):
+        levels.append(level)
+
+    @server.tool()
+    def log_level() -> str:
+        """The level the client asked for last (logging/setLevel)."""
+        return f"level: {levels[-1] if levels else 'unset'}"
+
+    @server.completion()
+    async def complete(ref, argument, context):
+        if argument.name == "code":
+            return types.Completion(values=[v for v in ["x = 1", "x = 2", "y = 3"] if v.startswith(argument.value)])
+        return None
 
     @server.resource("notes://readme")
     def readme() -> str:
