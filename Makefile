@@ -36,10 +36,12 @@ bench: release pyenv
 		--dev-server .build/release/oauth-relay-dev-server --store-bench .build/release/TokenStoreStress
 	@[ -x .venv-bench/bin/python ] || (python3 -m venv .venv-bench && \
 		.venv-bench/bin/pip install -q --disable-pip-version-check -r scripts/requirements-bench.txt)
-	.venv/bin/python scripts/bench_mcp.py --relay .build/release/oauth-relay
+	.venv/bin/python scripts/bench_mcp.py --relay .build/release/oauth-relay \
+		--dev-server .build/release/oauth-relay-dev-server
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests
+	scripts/check-imports.sh
 
 clean:
 	rm -rf .build .venv .venv-bench

@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "TokenStoreStress", dependencies: ["TokenStores"], swiftSettings: strict),
         .target(
             name: "OAuthRelay",
-            dependencies: ["MicroHTTP", "CurlHTTP", "RelayCrypto", "JSONWebToken", "TokenStores"],
+            dependencies: ["MicroHTTP", "CurlHTTP", "RelayCrypto", "TokenStores"],
             swiftSettings: strict),
         .executableTarget(name: "RelayCLI", dependencies: ["OAuthRelay"], swiftSettings: strict),
 

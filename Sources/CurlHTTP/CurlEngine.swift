@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import Dispatch
 import Synchronization
 
 /// One libcurl multi handle driven by a thread of its own: every transfer of the process shares
@@ -26,9 +26,8 @@ public final class CurlEngine: @unchecked Sendable {
         }
         self.multi = multi
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 64)
-        let thread = Thread { [self] in run() }
-        thread.name = "oauth-relay curl"
-        thread.start()
+        // A queue of its own, so the engine's loop has a thread to itself for good.
+        DispatchQueue(label: "oauth-relay curl").async { [self] in run() }
     }
 
     /// Starts a transfer; its sink hears the outcome on the engine thread.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One HTTP request for libcurl: what to send and how long to wait.
 public struct CurlRequest: Sendable {

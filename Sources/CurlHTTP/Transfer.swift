@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// One easy handle and what its callbacks feed. Apart from `cancelRequested`, it is touched only
@@ -122,7 +122,7 @@ final class Transfer: @unchecked Sendable {
     fileprivate func header(_ line: String) {
         lastActivity = .now
         guard !headDelivered else { return }  // trailers
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = line.trimmingWhitespace()
         if trimmed.hasPrefix("HTTP/") {
             let parts = trimmed.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
@@ -131,7 +131,7 @@ final class Transfer: @unchecked Sendable {
             if status >= 200 { deliverHead() }
         } else if let colon = trimmed.firstIndex(of: ":") {
             let name = trimmed[..<colon].lowercased()
-            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = trimmed[trimmed.index(after: colon)...].trimmingWhitespace()
             headers[name] = headers[name].map { "\($0), \(value)" } ?? value
         }
     }
@@ -197,4 +197,13 @@ private let transferHeader: curl_write_callback = { data, size, count, context i
     let bytes = UnsafeRawBufferPointer(start: data, count: length)
     transfer.header(String(decoding: bytes, as: UTF8.self))
     return length
+}
+
+extension StringProtocol {
+    /// Without leading and trailing white space and line breaks.
+    fileprivate func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(self[first...last])
+    }
 }

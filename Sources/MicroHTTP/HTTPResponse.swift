@@ -1,5 +1,3 @@
-import Foundation
-
 /// An HTTP response a handler returns.
 public struct HTTPResponse: Sendable {
     public var status: Int
@@ -12,19 +10,15 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// A JSON response. Responses that may carry tokens are never cached (RFC 6749 §5.1).
+    /// A JSON response from its serialized body. Responses that may carry tokens are never
+    /// cached (RFC 6749 §5.1).
     public static func json(
-        _ status: Int, _ object: Any, headers: [(name: String, value: String)] = []
+        _ status: Int, body: [UInt8], headers: [(name: String, value: String)] = []
     ) -> HTTPResponse {
-        let data =
-            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        return HTTPResponse(
+        HTTPResponse(
             status: status,
-            headers: [
-                ("Content-Type", "application/json"), ("Cache-Control", "no-store"),
-            ] + headers,
-            body: [UInt8](data))
+            headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")] + headers,
+            body: body)
     }
 
     /// A self-contained HTML page: no scripts, styles only inline, no framing.

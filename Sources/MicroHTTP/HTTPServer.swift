@@ -111,12 +111,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         let declared = headerValue(connection, "Content-Length").flatMap { Int($0) } ?? 0
         if declared > context.limits.maxBodyBytes {
             return send(
-                .json(
-                    413,
-                    [
-                        "error": "invalid_request",
-                        "error_description": "request body is too large",
-                    ]),
+                .bodyTooLarge,
                 on: connection)
         }
         requestPointer.pointee = Unmanaged.passRetained(PendingRequest()).toOpaque()
@@ -141,12 +136,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
 
     if pending.tooLarge {
         return send(
-            .json(
-                413,
-                [
-                    "error": "invalid_request",
-                    "error_description": "request body is too large",
-                ]),
+            .bodyTooLarge,
             on: connection)
     }
     let request = HTTPRequest(
@@ -202,4 +192,10 @@ private func connectionValues(_ connection: OpaquePointer, kind: MHD_ValueKind)
 
 private func headerValue(_ connection: OpaquePointer, _ name: String) -> String? {
     MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+}
+
+extension HTTPResponse {
+    /// 413, in the OAuth error shape (RFC 6749 §5.2) the servers built on this answer in.
+    static let bodyTooLarge = HTTPResponse.json(
+        413, body: Array(#"{"error":"invalid_request","error_description":"request body is too large"}"#.utf8))
 }

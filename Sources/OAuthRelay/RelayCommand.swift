@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Parses the command line and runs a subcommand. Exit statuses: 0 success, 1 failure,
 /// 2 usage or configuration error.

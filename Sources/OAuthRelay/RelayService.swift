@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// `oauth-relay serve`: the stdio MCP server an MCP host starts.

@@ -1,28 +1,41 @@
-import Foundation
+import FoundationEssentials
 
 /// Base64url without padding (RFC 4648 §5), as used by PKCE and JWT.
 public enum Base64URL {
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let standard = Data(bytes).base64EncodedString().utf8
+        var text: [UInt8] = []
+        text.reserveCapacity(standard.count)
+        for byte in standard {
+            switch byte {
+            case UInt8(ascii: "+"): text.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): text.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: text.append(byte)
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Decodes base64url text; padding is optional. Returns nil for any other character.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var base64 = String(text)
-        guard base64.utf8.allSatisfy(isAlphabet) else { return nil }
+        let characters = Array(text.utf8)
+        guard characters.allSatisfy(isAlphabet) else { return nil }
         // "=" may only pad the last quantum to four characters; anything else is malformed.
-        let padding = base64.utf8.reversed().prefix { $0 == UInt8(ascii: "=") }.count
-        let unpadded = base64.utf8.dropLast(padding)
+        let padding = characters.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+        let unpadded = characters.dropLast(padding)
         guard !unpadded.contains(UInt8(ascii: "=")),
-            padding == 0 || (padding <= 2 && base64.utf8.count % 4 == 0)
+            padding == 0 || (padding <= 2 && characters.count % 4 == 0)
         else { return nil }
-        base64 = base64.replacingOccurrences(of: "-", with: "+")
-            .replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64.append("=") }
-        guard let data = Data(base64Encoded: base64) else { return nil }
+        var base64 = characters.map { byte in
+            switch byte {
+            case UInt8(ascii: "-"): UInt8(ascii: "+")
+            case UInt8(ascii: "_"): UInt8(ascii: "/")
+            default: byte
+            }
+        }
+        while base64.count % 4 != 0 { base64.append(UInt8(ascii: "=")) }
+        guard let data = Data(base64Encoded: Data(base64)) else { return nil }
         return [UInt8](data)
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A client registered dynamically (RFC 7591) with one authorization server, kept next to the
 /// tokens so a relay registers once per issuer.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// A store that keeps entries in memory, for tests of code that uses a `TokenStore`.

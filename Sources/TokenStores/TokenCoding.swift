@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one JSON encoding used by every backend: compact single-line JSON (never pretty-printed,
 /// so no stored secret contains a newline), sorted keys, unescaped slashes, and dates as Unix

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Identifies one sign-in: the authorization server, the client and the protected resource.
 public struct TokenKey: Hashable, Codable, Sendable, CustomStringConvertible {

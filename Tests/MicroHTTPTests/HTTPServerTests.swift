@@ -7,16 +7,15 @@ import Testing
 /// A server whose handler answers with what it received, as JSON.
 private func echoServer(host: String = "127.0.0.1", limits: HTTPServer.Limits = .init()) throws -> HTTPServer {
     try HTTPServer(host: host, limits: limits) { request in
-        .json(
-            200,
-            [
-                "method": request.method, "path": request.path,
-                "query": request.query.map { [$0.name, $0.value] },
-                "body": String(decoding: request.body, as: UTF8.self),
-                "bodyBytes": request.body.count,
-                "marker": request.header("x-marker") ?? "",
-                "remote": request.remoteAddress ?? "",
-            ])
+        let echo: [String: Any] = [
+            "method": request.method, "path": request.path,
+            "query": request.query.map { [$0.name, $0.value] },
+            "body": String(decoding: request.body, as: UTF8.self),
+            "bodyBytes": request.body.count,
+            "marker": request.header("x-marker") ?? "",
+            "remote": request.remoteAddress ?? "",
+        ]
+        return .json(200, body: Array((try? JSONSerialization.data(withJSONObject: echo)) ?? Data()))
     }
 }
 

@@ -1,9 +1,5 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTP
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The simple REST form of a backend: `GET /mcp/tools` and `POST /mcp/tools/{name}`.
 struct RESTBackend: Sendable {
@@ -28,15 +24,15 @@ struct RESTBackend: Sendable {
         guard let url = URL(string: text + path) else {
             throw RelayError("the backend URL \(baseURL.absoluteString) cannot be extended with /\(path)")
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        var request = OutgoingRequest(url: url)
+        request.method = method
+        request.setHeader("Accept", "application/json")
         if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = body
+            request.setHeader("Content-Type", "application/json")
         }
         if let token {
-            request.setValue("Bearer \(token.accessToken)", forHTTPHeaderField: "Authorization")
+            request.setHeader("Authorization", "Bearer \(token.accessToken)")
         }
         do {
             return try await http.send(request)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Forwards tool listing and tool calls to the backend with a bearer token, signing in,
 /// refreshing and retrying as the backend's answers require.

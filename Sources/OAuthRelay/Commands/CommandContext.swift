@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What every subcommand shares with the relay: the same settings, token store and HTTP client.
 struct CommandContext: Sendable {

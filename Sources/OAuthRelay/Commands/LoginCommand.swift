@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `oauth-relay login`: sign in from a terminal and store the tokens where every relay with the
 /// same settings finds them.

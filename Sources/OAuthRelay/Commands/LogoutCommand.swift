@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `oauth-relay logout [--all]`: revoke the stored tokens at the server (RFC 7009) and delete
 /// them locally — locally even when revocation fails.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `oauth-relay status [--json]`: the token store in use and why, and what each stored sign-in
 /// is for — never a token or secret.

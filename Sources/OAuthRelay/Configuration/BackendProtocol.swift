@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the backend speaks: the simple REST form, or MCP itself over Streamable HTTP.
 public enum BackendProtocol: String, Sendable, CaseIterable {
@@ -9,7 +9,7 @@ public enum BackendProtocol: String, Sendable, CaseIterable {
     /// (`https://host/mcp`, an MCP endpoint).
     /// - Throws: `ConfigurationError` for a value other than `mcp` or `rest`.
     public init(settings: [String: String], backendURL: URL) throws {
-        let configured = settings["RELAY_BACKEND_PROTOCOL"]?.trimmingCharacters(in: .whitespaces).lowercased()
+        let configured = settings["RELAY_BACKEND_PROTOCOL"]?.trimmingWhitespace().lowercased()
         if let configured, !configured.isEmpty {
             guard let chosen = BackendProtocol(rawValue: configured) else {
                 throw ConfigurationError(

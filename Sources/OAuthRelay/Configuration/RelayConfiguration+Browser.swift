@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How the relay may show a sign-in to a person.
 enum BrowserMode: Sendable, Equatable {
@@ -16,7 +16,7 @@ enum BrowserMode: Sendable, Equatable {
 extension RelayConfiguration {
     /// The browser mode these settings ask for.
     var browserMode: BrowserMode {
-        let setting = settings["RELAY_BROWSER"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let setting = settings["RELAY_BROWSER"]?.trimmingWhitespace() ?? ""
         switch setting {
         case "none": return .headless
         case "manual": return .manual

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
@@ -34,7 +34,7 @@ public struct RelayConfiguration: Sendable {
         self.settings = settings
         func value(_ name: String) -> String? {
             guard let raw = settings[name] else { return nil }
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmingWhitespace()
             return trimmed.isEmpty ? nil : trimmed
         }
 

@@ -46,7 +46,7 @@ public enum Settings {
 
     /// The flag spelling of a setting: `RELAY_BACKEND_URL` → `--backend-url`.
     public static func flag(for name: String) -> String {
-        "--" + name.dropFirst("RELAY_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+        "--" + name.dropFirst("RELAY_".count).lowercased().replacing("_", with: "-")
     }
 
     /// Applies `--flag value` and `--flag=value` arguments on top of the environment.
@@ -88,12 +88,5 @@ public enum Settings {
     private static func isSettingFlag(_ argument: String) -> Bool {
         let name = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
         return known.contains { flag(for: $0.name) == name }
-    }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false)
-            .joined(separator: replacement)
     }
 }

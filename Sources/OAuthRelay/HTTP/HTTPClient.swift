@@ -1,9 +1,5 @@
 import CurlHTTP
-import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import FoundationEssentials
 
 /// One HTTP response, body fully read.
 struct HTTPClientResponse: Sendable {
@@ -52,11 +48,11 @@ final class HTTPClient: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    func send(_ request: URLRequest) async throws -> HTTPClientResponse {
+    func send(_ request: OutgoingRequest) async throws -> HTTPClientResponse {
         var request = request
         let origin = Self.origin(of: request.url)
         for _ in 0...Self.maxRedirects {
-            let curlRequest = try Self.curlRequest(
+            let curlRequest = Self.curlRequest(
                 request, timeout: timeout, caFile: caFile, maxBodyBytes: maxBodyBytes)
             let response: (head: CurlResponseHead, body: Data)
             do {

@@ -29,6 +29,17 @@ public enum JSONValue: Sendable, Hashable, CustomStringConvertible {
         if case .array(let value) = self { value } else { nil }
     }
 
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { value } else { nil }
+    }
+
+    /// An array whose elements are all strings; nil for anything else.
+    public var stringArrayValue: [String]? {
+        guard case .array(let elements) = self else { return nil }
+        let strings = elements.compactMap(\.stringValue)
+        return strings.count == elements.count ? strings : nil
+    }
+
     /// A number as the nearest Double, whether it was written as an integer or not.
     public var numberValue: Double? {
         if case .number(let number) = self { number.doubleValue } else { nil }

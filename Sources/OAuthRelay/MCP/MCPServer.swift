@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Answers MCP requests: lifecycle, ping and tools, forwarding tools to the backend.
 struct MCPServer: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The fields of RFC 8414 / OpenID Connect discovery metadata the relay uses.
 struct AuthorizationServerMetadata: Sendable, Equatable {
@@ -16,19 +16,13 @@ struct AuthorizationServerMetadata: Sendable, Equatable {
     /// Parses a metadata document.
     /// - Throws: `OAuthError(.discovery)` naming the missing or invalid field.
     init(json: Data, from url: URL) throws {
-        let object: [String: Any]
-        do {
-            guard let parsed = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
-                throw OAuthError(.discovery, "")
-            }
-            object = parsed
-        } catch {
+        guard let object = try? JSONValue(parsing: json), object.objectValue != nil else {
             throw OAuthError(
                 .discovery,
                 "the document at \(url.absoluteString) is not authorization server metadata (not a JSON object)")
         }
         func endpoint(_ name: String, required: Bool) throws -> URL? {
-            guard let text = object[name] as? String else {
+            guard let text = object[name]?.stringValue else {
                 if required {
                     throw OAuthError(
                         .discovery,
@@ -45,7 +39,7 @@ struct AuthorizationServerMetadata: Sendable, Equatable {
             }
             return endpoint
         }
-        guard let issuer = object["issuer"] as? String else {
+        guard let issuer = object["issuer"]?.stringValue else {
             throw OAuthError(
                 .discovery, "the authorization server metadata at \(url.absoluteString) has no issuer")
         }
@@ -58,9 +52,8 @@ struct AuthorizationServerMetadata: Sendable, Equatable {
         registrationEndpoint = try endpoint("registration_endpoint", required: false)
         revocationEndpoint = try endpoint("revocation_endpoint", required: false)
         deviceAuthorizationEndpoint = try endpoint("device_authorization_endpoint", required: false)
-        scopesSupported = object["scopes_supported"] as? [String]
-        codeChallengeMethodsSupported = object["code_challenge_methods_supported"] as? [String]
-        issParameterSupported =
-            (object["authorization_response_iss_parameter_supported"] as? Bool) ?? false
+        scopesSupported = object["scopes_supported"]?.stringArrayValue
+        codeChallengeMethodsSupported = object["code_challenge_methods_supported"]?.stringArrayValue
+        issParameterSupported = object["authorization_response_iss_parameter_supported"]?.boolValue ?? false
     }
 }

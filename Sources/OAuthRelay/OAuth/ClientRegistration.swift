@@ -1,8 +1,4 @@
-import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import FoundationEssentials
 
 /// Dynamic client registration (RFC 7591) as a native public client.
 struct ClientRegistrar: Sendable {
@@ -13,19 +9,19 @@ struct ClientRegistrar: Sendable {
     /// - Throws: `OAuthError(.registration)` with the server's reason.
     func register(at endpoint: URL, issuer: String, redirectHost: String) async throws -> ClientRegistration {
         let shownHost = redirectHost.contains(":") ? "[\(redirectHost)]" : redirectHost
-        let body: [String: Any] = [
+        let body: JSONValue = [
             "client_name": "oauth-relay",
-            "redirect_uris": ["http://\(shownHost)/callback"],
+            "redirect_uris": [.string("http://\(shownHost)/callback")],
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "token_endpoint_auth_method": "none",
             "application_type": "native",
         ]
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        var request = OutgoingRequest(url: endpoint)
+        request.method = "POST"
+        request.setHeader("Content-Type", "application/json")
+        request.setHeader("Accept", "application/json")
+        request.body = Data(body.serialized())
         let response: HTTPClientResponse
         do {
             response = try await http.send(request)
@@ -33,8 +29,8 @@ struct ClientRegistrar: Sendable {
             throw OAuthError(.registration, "client registration failed: \(error)")
         }
         guard (200..<300).contains(response.status),
-            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-            let clientID = object["client_id"] as? String, !clientID.isEmpty
+            let object = try? JSONValue(parsing: response.body),
+            let clientID = object["client_id"]?.stringValue, !clientID.isEmpty
         else {
             let reason =
                 TokenResponse.error(in: response.body).map {

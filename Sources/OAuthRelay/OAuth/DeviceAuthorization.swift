@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The device authorization grant (RFC 8628): ask for a user code, show it, poll for tokens.
 struct DeviceAuthorization: Sendable {
@@ -37,10 +37,10 @@ struct DeviceAuthorization: Sendable {
             throw OAuthError(.network, "the device authorization request failed: \(error)")
         }
         guard response.status == 200 else { throw TokenEndpoint.failure(response) }
-        guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-            let deviceCode = object["device_code"] as? String, !deviceCode.isEmpty,
-            let userCode = object["user_code"] as? String, !userCode.isEmpty,
-            let verification = object["verification_uri"] as? String, !verification.isEmpty
+        guard let object = try? JSONValue(parsing: response.body),
+            let deviceCode = object["device_code"]?.stringValue, !deviceCode.isEmpty,
+            let userCode = object["user_code"]?.stringValue, !userCode.isEmpty,
+            let verification = object["verification_uri"]?.stringValue, !verification.isEmpty
         else {
             throw OAuthError(
                 .tokenEndpoint,
@@ -49,19 +49,19 @@ struct DeviceAuthorization: Sendable {
         }
         return Started(
             deviceCode: deviceCode, userCode: userCode, verificationURI: verification,
-            verificationURIComplete: object["verification_uri_complete"] as? String,
+            verificationURIComplete: object["verification_uri_complete"]?.stringValue,
             expiresIn: Self.codeLifetime(object["expires_in"]), interval: Self.pollInterval(object["interval"]))
     }
 
     /// The polling interval (RFC 8628 §3.2): default 5 seconds, kept within 1 second (a hostile
     /// or careless server must not make the relay poll in a tight loop) and 5 minutes.
-    static func pollInterval(_ value: Any?) -> TimeInterval {
+    static func pollInterval(_ value: JSONValue?) -> TimeInterval {
         min(max(TokenResponse.expiresIn(value) ?? 5, 1), 300)
     }
 
     /// How long the device code lives: default 10 minutes, at most one day, so the countdown and
     /// the polling deadline stay sane whatever the server says.
-    static func codeLifetime(_ value: Any?) -> TimeInterval {
+    static func codeLifetime(_ value: JSONValue?) -> TimeInterval {
         min(TokenResponse.expiresIn(value) ?? 600, 86_400)
     }
 

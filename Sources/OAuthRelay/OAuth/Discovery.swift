@@ -1,8 +1,4 @@
-import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import FoundationEssentials
 
 /// Finds authorization server metadata (RFC 8414, OpenID Connect Discovery) and, when no
 /// server is configured, the server named by the backend's protected resource metadata (RFC 9728).
@@ -42,8 +38,8 @@ struct Discovery: Sendable {
     func authorizationServerMetadata(issuer: URL) async throws -> AuthorizationServerMetadata {
         let expected = issuer.absoluteString
         for url in Self.metadataURLs(for: issuer) {
-            var request = URLRequest(url: url)
-            request.setValue("application/json", forHTTPHeaderField: "Accept")
+            var request = OutgoingRequest(url: url)
+            request.setHeader("Accept", "application/json")
             let response: HTTPClientResponse
             do {
                 response = try await http.send(request)
@@ -98,8 +94,8 @@ struct Discovery: Sendable {
         }
         var unreachable: HTTPClientError?
         for url in candidates {
-            var request = URLRequest(url: url)
-            request.setValue("application/json", forHTTPHeaderField: "Accept")
+            var request = OutgoingRequest(url: url)
+            request.setHeader("Accept", "application/json")
             let response: HTTPClientResponse
             do {
                 response = try await http.send(request)
@@ -108,14 +104,14 @@ struct Discovery: Sendable {
                 continue
             }
             guard response.status == 200,
-                let document = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-                let resource = document["resource"] as? String,
-                let servers = document["authorization_servers"] as? [String], let first = servers.first,
+                let document = try? JSONValue(parsing: response.body),
+                let resource = document["resource"]?.stringValue,
+                let servers = document["authorization_servers"]?.stringArrayValue, let first = servers.first,
                 let server = URL(string: first)
             else { continue }
             return ProtectedResourceMetadata(
                 resource: resource, authorizationServer: server,
-                scopesSupported: document["scopes_supported"] as? [String])
+                scopesSupported: document["scopes_supported"]?.stringArrayValue)
         }
         if let unreachable {
             throw OAuthError(

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import MicroHTTP
 import RelayCrypto
 
@@ -42,9 +43,10 @@ struct PasteBack: Sendable {
             Copy the full address from the browser's address bar and paste it here, then press Enter:
 
             """)
-        let reader = Thread { [readLine, show] in
+        // The read may never return (nobody pastes): a thread of its own, never the async pool.
+        DispatchQueue(label: "oauth-relay paste-back").async { [readLine, show] in
             while let line = readLine() {
-                let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = line.trimmingWhitespace()
                 guard !text.isEmpty else { continue }
                 switch AuthorizationResponse.validate(
                     query: Self.query(of: text), expectedState: state, issuer: issuer, requireIssuer: requireIssuer)
@@ -61,7 +63,6 @@ struct PasteBack: Sendable {
             }
             listener.finish(.failed(OAuthError(.cancelled, "no redirect URL was pasted; the sign-in was abandoned")))
         }
-        reader.start()
 
         switch await listener.wait(timeout: timeout) {
         case .failed(let error):

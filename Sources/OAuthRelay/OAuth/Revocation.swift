@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Token revocation as a public client (RFC 7009).
 struct Revocation: Sendable {

@@ -1,9 +1,5 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTP
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// Requests to the token endpoint: code exchange and refresh, as a public client.
 struct TokenEndpoint: Sendable {
@@ -58,11 +54,11 @@ struct TokenEndpoint: Sendable {
     }
 
     func send(_ form: [(name: String, value: String)]) async throws -> HTTPClientResponse {
-        var request = URLRequest(url: metadata.tokenEndpoint)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        request.httpBody = Data(FormEncoding.encode(form).utf8)
+        var request = OutgoingRequest(url: metadata.tokenEndpoint)
+        request.method = "POST"
+        request.setHeader("Content-Type", "application/x-www-form-urlencoded")
+        request.setHeader("Accept", "application/json")
+        request.body = Data(FormEncoding.encode(form).utf8)
         do {
             return try await http.send(request)
         } catch let error as HTTPClientError {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns a token endpoint response (RFC 6749 §5.1) into a `TokenSet` with an absolute expiry.
 enum TokenResponse {
@@ -11,25 +11,25 @@ enum TokenResponse {
         _ body: Data, now: Date = Date(), previousRefreshToken: String? = nil,
         requestedScope: String? = nil
     ) throws -> TokenSet {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+        guard let object = try? JSONValue(parsing: body), object.objectValue != nil else {
             throw OAuthError(.tokenEndpoint, "the token endpoint's answer is not a JSON object")
         }
-        guard let accessToken = object["access_token"] as? String, !accessToken.isEmpty else {
+        guard let accessToken = object["access_token"]?.stringValue, !accessToken.isEmpty else {
             throw OAuthError(.tokenEndpoint, "the token endpoint's answer has no access_token")
         }
-        let tokenType = (object["token_type"] as? String) ?? "Bearer"
+        let tokenType = object["token_type"]?.stringValue ?? "Bearer"
         guard tokenType.lowercased() == "bearer" else {
             throw OAuthError(
                 .tokenEndpoint,
                 "the token endpoint issued a \(tokenType) token; only Bearer tokens are supported")
         }
         let lifetime = expiresIn(object["expires_in"])
-        let refresh = (object["refresh_token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        let refresh = object["refresh_token"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         return TokenSet(
             accessToken: accessToken,
             refreshToken: refresh ?? previousRefreshToken,
             expiresAt: lifetime.map { now.addingTimeInterval($0) },
-            scope: (object["scope"] as? String) ?? requestedScope,
+            scope: object["scope"]?.stringValue ?? requestedScope,
             tokenType: "Bearer")
     }
 
@@ -41,17 +41,12 @@ enum TokenResponse {
     /// `expires_in` as seconds: a number or a numeric string. Missing, zero, negative, or not a
     /// finite number all mean "unknown" — the relay then relies on the backend's 401. Values over
     /// `maximumLifetime` are clamped to it.
-    static func expiresIn(_ value: Any?) -> TimeInterval? {
+    static func expiresIn(_ value: JSONValue?) -> TimeInterval? {
         let seconds: Double?
         switch value {
-        // `number is Bool` also holds for the integers 0 and 1 on Linux, so booleans are told
-        // apart by their class: JSONSerialization gives true and false as __NSCFBoolean.
-        case let number as NSNumber where "\(type(of: number))" != "__NSCFBoolean":
-            seconds = number.doubleValue
-        case let text as String:
-            seconds = Double(text.trimmingCharacters(in: .whitespaces))
-        default:
-            seconds = nil
+        case .number(let number)?: seconds = number.doubleValue
+        case .string(let text)?: seconds = Double(text.trimmingWhitespace())
+        default: seconds = nil
         }
         guard let seconds, seconds.isFinite, seconds > 0 else { return nil }
         return min(seconds, maximumLifetime)
@@ -59,9 +54,7 @@ enum TokenResponse {
 
     /// The `error` and `error_description` of an RFC 6749 §5.2 error body, if it has them.
     static func error(in body: Data) -> (code: String, description: String?)? {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-            let code = object["error"] as? String
-        else { return nil }
-        return (code, object["error_description"] as? String)
+        guard let object = try? JSONValue(parsing: body), let code = object["error"]?.stringValue else { return nil }
+        return (code, object["error_description"]?.stringValue)
     }
 }

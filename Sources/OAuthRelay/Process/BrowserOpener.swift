@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Glibc
 
 /// Opens the sign-in URL with the configured program, executed directly — never through a
@@ -24,7 +25,7 @@ struct BrowserOpener: Sendable {
         let arguments = command + [url.absoluteString]
         let pid = try Self.spawn(program: program, arguments: arguments)
         // Reap the child so it never lingers as a zombie.
-        Thread.detachNewThread {
+        DispatchQueue.global().async {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Owns the relay's tokens: finds the authorization server, loads and stores tokens, refreshes
 /// them and runs sign-ins — one at a time in this process, and one at a time across processes

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Works out whom to sign in with: the authorization server (configured, or named by the
 /// backend's RFC 9728 metadata), its RFC 8414 metadata, the client id (configured, stored from an

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The message a relay returns when a sign-in is needed and no browser can be opened: the exact
 /// `oauth-relay login` command to run in a terminal on this machine, with the settings it needs
@@ -56,10 +57,15 @@ enum SignInHint {
 
     /// Single-quotes a word unless it consists only of characters no shell treats specially.
     static func shellQuoted(_ word: String) -> String {
-        let safe = word.unicodeScalars.allSatisfy {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./:=@%+,".unicodeScalars.contains($0))
+        let safe = word.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                true
+            default: "-_./:=@%+,".utf8.contains(byte)
+            }
         }
         if safe, !word.isEmpty { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "'" + word.replacing("'", with: "'\\''") + "'"
     }
 }

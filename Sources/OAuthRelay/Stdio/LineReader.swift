@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import Glibc
 
 /// Reads newline-delimited messages from a file descriptor on a thread of its own and hands
@@ -12,7 +12,7 @@ enum LineReader {
 
     static func lines(fd: Int32, maxLineBytes: Int) -> AsyncStream<Line> {
         AsyncStream { continuation in
-            let thread = Thread {
+            DispatchQueue(label: "oauth-relay input").async {
                 var pending: [UInt8] = []
                 var discarding = false
                 var buffer = [UInt8](repeating: 0, count: 64 << 10)
@@ -46,7 +46,6 @@ enum LineReader {
                 if !discarding, !pending.isEmpty { continuation.yield(.message(pending)) }
                 continuation.finish()
             }
-            thread.start()
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Writes protocol messages, one JSON object per line, each in a single locked write so

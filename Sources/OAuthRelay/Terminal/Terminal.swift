@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The command layer's terminal I/O: prompts, progress and errors on standard error; only a
 /// command's requested output (e.g. `status`) on standard output.

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Synchronization
 
 /// Proxy mode: every message from the host (stdio) is POSTed to the upstream MCP server, and

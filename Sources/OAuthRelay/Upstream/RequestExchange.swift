@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One request from the host on its way through the proxy: POSTed upstream, every message of the
 /// answer written to the host as it arrives, and an error answer if the upstream fails or

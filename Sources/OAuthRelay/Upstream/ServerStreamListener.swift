@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The server's own message stream (GET with `Accept: text/event-stream`): opened once the host

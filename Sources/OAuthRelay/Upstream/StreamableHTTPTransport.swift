@@ -1,8 +1,4 @@
-import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import FoundationEssentials
 
 /// What the upstream sent back for one POST or GET.
 enum UpstreamReply: Sendable {
@@ -39,17 +35,17 @@ struct StreamableHTTPTransport: Sendable {
     /// POSTs one message (its exact bytes) and returns the reply as soon as its head arrives.
     func post(_ body: Data, context: Context) async throws -> UpstreamReply {
         var request = makeRequest(method: "POST", context: context)
-        request.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
+        request.setHeader("Accept", "application/json, text/event-stream")
+        request.setHeader("Content-Type", "application/json")
+        request.body = body
         return try await reply(to: request, timeout: nil)
     }
 
     /// Opens the server's message stream (GET), resuming after `lastEventID` when given.
     func listen(context: Context, lastEventID: String?) async throws -> UpstreamReply {
         var request = makeRequest(method: "GET", context: context)
-        request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
-        if let lastEventID { request.setValue(lastEventID, forHTTPHeaderField: "Last-Event-ID") }
+        request.setHeader("Accept", "text/event-stream")
+        if let lastEventID { request.setHeader("Last-Event-ID", lastEventID) }
         // An idle stream is normal here: allow a long quiet time, then reconnect.
         return try await reply(to: request, timeout: max(http.timeout, 300))
     }
@@ -62,20 +58,20 @@ struct StreamableHTTPTransport: Sendable {
         }
     }
 
-    private func makeRequest(method: String, context: Context) -> URLRequest {
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = method
-        if let sessionID = context.sessionID { request.setValue(sessionID, forHTTPHeaderField: "Mcp-Session-Id") }
+    private func makeRequest(method: String, context: Context) -> OutgoingRequest {
+        var request = OutgoingRequest(url: endpoint)
+        request.method = method
+        if let sessionID = context.sessionID { request.setHeader("Mcp-Session-Id", sessionID) }
         if let version = context.protocolVersion {
-            request.setValue(version, forHTTPHeaderField: "MCP-Protocol-Version")
+            request.setHeader("MCP-Protocol-Version", version)
         }
         if let token = context.token {
-            request.setValue("Bearer \(token.accessToken)", forHTTPHeaderField: "Authorization")
+            request.setHeader("Authorization", "Bearer \(token.accessToken)")
         }
         return request
     }
 
-    private func reply(to request: URLRequest, timeout: TimeInterval?) async throws -> UpstreamReply {
+    private func reply(to request: OutgoingRequest, timeout: TimeInterval?) async throws -> UpstreamReply {
         let response: StreamingResponse
         do {
             response = try await http.open(request, timeout: timeout)
@@ -84,7 +80,7 @@ struct StreamableHTTPTransport: Sendable {
             throw UpstreamError.transport(error)
         }
         let mediaType = response.header("Content-Type")?.split(separator: ";").first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .map { $0.trimmingWhitespace().lowercased() }
         switch (response.status, mediaType) {
         case (202, _), (204, _):
             return .accepted

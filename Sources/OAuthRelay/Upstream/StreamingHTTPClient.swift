@@ -1,9 +1,5 @@
 import CurlHTTP
-import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import FoundationEssentials
 
 /// The head of an HTTP response whose body arrives as a stream of chunks.
 struct StreamingResponse: Sendable {
@@ -42,11 +38,11 @@ final class StreamingHTTPClient: Sendable {
     /// - Parameter timeout: the idle timeout for this request; the client's default when nil.
     /// - Throws: `HTTPClientError` when no response head arrives (unreachable, TLS, timeout,
     ///   cancelled); the body stream throws `HTTPClientError` too.
-    func open(_ request: URLRequest, timeout: TimeInterval? = nil) async throws -> StreamingResponse {
+    func open(_ request: OutgoingRequest, timeout: TimeInterval? = nil) async throws -> StreamingResponse {
         var request = request
         let origin = HTTPClient.origin(of: request.url)
         for _ in 0...HTTPClient.maxRedirects {
-            let curlRequest = try HTTPClient.curlRequest(
+            let curlRequest = HTTPClient.curlRequest(
                 request, timeout: timeout ?? self.timeout, caFile: caFile, maxBodyBytes: nil)
             let response: CurlStreamingResponse
             do {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The relay's session with the upstream MCP server: session id, negotiated protocol version
 /// and bearer token on every request; sign-in on 401, step-up on 403 insufficient_scope, and a

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `oauth-relay store list` and `oauth-relay store migrate --to BACKEND [--from BACKEND]`.
 ///
@@ -63,9 +63,8 @@ public enum StoreCommand {
         output("# \(reason)")
         let entries = try store.entries()
         if entries.isEmpty { output("no stored tokens in \(store.location)") }
-        let formatter = ISO8601DateFormatter()
         for (key, tokens) in entries {
-            let expiry = tokens.expiresAt.map { formatter.string(from: $0) } ?? "unknown"
+            let expiry = tokens.expiresAt.map { $0.formatted(.iso8601) } ?? "unknown"
             let resource = key.resource.isEmpty ? "-" : key.resource
             output(
                 "issuer=\(key.issuer)\tclient=\(key.clientID)\tresource=\(resource)"

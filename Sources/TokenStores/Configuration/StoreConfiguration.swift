@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which token store to use and how to reach it, read from the environment.
 ///
@@ -29,7 +29,9 @@ public struct StoreConfiguration: Sendable {
     /// - Throws: `TokenStoreError.Code.misconfigured` for an invalid value.
     public init(environment: [String: String]) throws {
         self.environment = environment
-        let name = environment["RELAY_TOKEN_STORE"].map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        // Spaces around the value are forgiven; spaces inside it are not.
+        let words = environment["RELAY_TOKEN_STORE"]?.split(whereSeparator: \.isWhitespace) ?? []
+        let name = words.count > 1 ? environment["RELAY_TOKEN_STORE"] : words.first.map { $0.lowercased() }
         if let name, !name.isEmpty {
             guard let backend = Backend(rawValue: name) else {
                 throw TokenStoreError(

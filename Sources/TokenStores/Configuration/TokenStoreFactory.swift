@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Builds the configured token store. A backend named explicitly never falls back to another;
 /// only `auto` chooses, and it says why.

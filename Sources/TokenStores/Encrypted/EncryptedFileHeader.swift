@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import RelayCrypto
 
 /// The header of an encrypted token file, format version 1 (see docs/token-file-format.md).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Tokens in one AES-256-GCM encrypted file, for headless machines without a keyring.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import RelayCrypto
 
 /// What the encrypted store's key comes from: a passphrase (through scrypt) or a raw 32-byte key.

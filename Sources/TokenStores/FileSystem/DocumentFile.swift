@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import RelayCrypto
 
 /// Turns the stored bytes of a file into the document's JSON and back (identity for plaintext,
@@ -14,7 +14,7 @@ struct DocumentFile: Sendable {
     let path: String
     let codec: any FileCodec
 
-    var directory: String { (path as NSString).deletingLastPathComponent }
+    var directory: String { PathName.parent(of: path) }
     var keyLocks: StoreLock { StoreLock(directory: "\(directory)/locks") }
     private var writeLock: FileLock { FileLock(path: "\(path).lock") }
 

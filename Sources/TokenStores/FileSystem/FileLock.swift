@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import RelayCrypto
 
 #if canImport(Glibc)
@@ -47,7 +47,7 @@ public struct StoreLock: Sendable {
     ///   `body` throws.
     public func withLock<T>(_ key: TokenKey, _ body: () throws -> T) throws -> T {
         try SecureFile.prepareDirectory(directory)
-        let digest = Digest.sha256(key.storageID).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(Digest.sha256(key.storageID).prefix(16))
         return try FileLock(path: "\(directory)/\(digest).lock").withExclusive(body)
     }
 }

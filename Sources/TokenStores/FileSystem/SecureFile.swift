@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import RelayCrypto
 
 #if canImport(Glibc)
@@ -17,7 +17,7 @@ enum SecureFile {
         var info = stat()
         if lstat(directory, &info) != 0 {
             guard errno == ENOENT else { throw ioError("inspect", directory) }
-            let parent = (directory as NSString).deletingLastPathComponent
+            let parent = PathName.parent(of: directory)
             if !parent.isEmpty, parent != directory { try prepareParent(parent) }
             guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
                 throw ioError("create the directory", directory)
@@ -62,8 +62,8 @@ enum SecureFile {
     /// and fsyncs the directory. Call with the store's write lock held: leftover temporary files
     /// of crashed writers are removed here.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
+        let directory = PathName.parent(of: path)
+        let base = PathName.lastComponent(of: path)
         removeStaleTemporaries(in: directory, base: base)
         if let existing = try? existingInfo(path), existing.st_mode & S_IFMT == S_IFLNK {
             throw symlinkError(path)
@@ -88,7 +88,7 @@ enum SecureFile {
     /// Removes `path` if it exists (used when the last entry is cleared).
     static func remove(_ path: String) throws {
         guard unlink(path) == 0 || errno == ENOENT else { throw ioError("remove", path) }
-        syncDirectory((path as NSString).deletingLastPathComponent)
+        syncDirectory(PathName.parent(of: path))
     }
 
     // MARK: - Checks

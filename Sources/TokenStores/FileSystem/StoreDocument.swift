@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The JSON document both file backends store: every entry of one store in one object.
 ///

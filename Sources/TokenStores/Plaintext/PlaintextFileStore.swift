@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The last-resort backend: tokens as compact JSON in a 0600 file inside a 0700 directory.
 ///

@@ -1,6 +1,6 @@
 import CLibSecret
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 /// One keyring operation's deadline: a `GCancellable` that a timer cancels.
 ///
@@ -84,7 +84,9 @@ enum KeyringCall {
     }
 
     static func timeout(_ operation: String, _ deadline: KeyringDeadline) -> TokenStoreError {
-        let seconds = deadline.seconds.formatted(.number.precision(.fractionLength(0...1)))
+        // One decimal at most: "5", "0.5".
+        let tenths = Int((deadline.seconds * 10).rounded())
+        let seconds = tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
         return TokenStoreError(
             .timeout,
             "the keyring did not answer within \(seconds) s (\(operation)); if a prompt is waiting, answer it, "

@@ -1,5 +1,5 @@
 import CLibSecret
-import Foundation
+import FoundationEssentials
 
 /// A private D-Bus connection and `SecretService` proxy for one store, opened on first use.
 ///

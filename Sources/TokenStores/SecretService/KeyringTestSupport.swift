@@ -1,5 +1,5 @@
 import CLibSecret
-import Foundation
+import FoundationEssentials
 import RelayCrypto
 
 /// Support for the keyring tests: a locked collection created without any prompt.

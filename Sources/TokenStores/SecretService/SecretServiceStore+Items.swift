@@ -1,5 +1,5 @@
 import CLibSecret
-import Foundation
+import FoundationEssentials
 import RelayCrypto
 
 /// The item operations behind `SecretServiceStore`, on libsecret's synchronous API.

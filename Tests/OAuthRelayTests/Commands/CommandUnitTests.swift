@@ -94,4 +94,15 @@ struct CommandUnitTests {
         #expect(summary.expiresAt == Date(timeIntervalSince1970: 2_000_000_000))
         #expect(!"\(summary)".contains(token))
     }
+
+    @Test("expiry in local time: both forms name the same instant as the date they show")
+    func localTime() throws {
+        let date = Date(timeIntervalSince1970: 1_780_000_000)
+        let iso = TokenSummary.localTime(date, iso8601: true)
+        #expect(try Date(iso, strategy: .iso8601) == date, "\(iso)")
+        #expect(iso.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d/) != nil, "\(iso)")
+        let shown = TokenSummary.localTime(date)
+        #expect(shown.wholeMatch(of: /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}/) != nil, "\(shown)")
+        #expect(shown.prefix(19) == iso.prefix(19).replacing("T", with: " "))
+    }
 }

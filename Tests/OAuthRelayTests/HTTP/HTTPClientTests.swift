@@ -4,12 +4,8 @@ import Testing
 
 @testable import OAuthRelay
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 private func get(_ url: String, with client: HTTPClient) async throws -> HTTPClientResponse {
-    try await client.send(URLRequest(url: try #require(URL(string: url))))
+    try await client.send(OutgoingRequest(url: try #require(URL(string: url))))
 }
 
 private func expectFailure(

@@ -58,8 +58,8 @@ struct TokenResponseTests {
             (1e300, 300, 86_400), (9e18, 300, 86_400),
         ])
     func deviceLimits(raw: Double?, interval: Double, lifetime: Double) {
-        #expect(DeviceAuthorization.pollInterval(raw.map { NSNumber(value: $0) }) == interval)
-        #expect(DeviceAuthorization.codeLifetime(raw.map { NSNumber(value: $0) }) == lifetime)
+        #expect(DeviceAuthorization.pollInterval(raw.map { .double($0) }) == interval)
+        #expect(DeviceAuthorization.codeLifetime(raw.map { .double($0) }) == lifetime)
     }
 
     @Test("a missing expires_in means unknown")

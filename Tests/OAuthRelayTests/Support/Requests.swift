@@ -4,14 +4,9 @@ import Testing
 
 @testable import OAuthRelay
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Sends one request with the relay's own HTTP client (libcurl underneath).
 func send(_ url: String, method: String = "GET") async throws -> HTTPClientResponse {
-    var request = URLRequest(url: try #require(URL(string: url)))
-    request.httpMethod = method
+    let request = OutgoingRequest(url: try #require(URL(string: url)), method: method)
     return try await HTTPClient(timeout: 10).send(request)
 }
 
