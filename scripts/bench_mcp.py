@@ -8,8 +8,9 @@ others to oauth-relay.
 - start: process start to the initialize answer (includes the upstream initialize)
 - added latency: tools/call echo through the proxy minus the same call made directly over HTTP
 - calls/s with 64 in flight
-- RSS after the throughput run (VmRSS), and its private part (RssAnon: heap and stacks, not the
-  shared libraries mapped from disk)
+- RSS after the throughput run (VmRSS), its private part (RssAnon: heap and stacks, not the
+  shared libraries mapped from disk), and PSS (shared pages divided among the processes that map
+  them: each process's fair share of the machine's memory)
 """
 import argparse
 import http.client
@@ -79,6 +80,13 @@ class Proxy:
                 return int(line.split()[1])
         return 0
 
+    def pss_kib(self):
+        """Proportional set size: shared pages divided among the processes that map them."""
+        for line in pathlib.Path(f"/proc/{self.process.pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+        return 0
+
     def close(self):
         self.process.stdin.close()
         try:
@@ -145,9 +153,10 @@ def measure(command, environment, starts, calls, total):
             sent += 1
     throughput = total / (time.perf_counter() - began)
     rss, private = proxy.rss_kib("VmRSS"), proxy.rss_kib("RssAnon")
+    shared_fairly = proxy.pss_kib()
     proxy.close()
     return {"start": statistics.median(start_samples), "latency": statistics.median(latency),
-            "throughput": throughput, "rss": rss, "private": private}
+            "throughput": throughput, "rss": rss, "private": private, "pss": shared_fairly}
 
 
 def start_backend(command, port):
@@ -197,18 +206,19 @@ def run_all(name, command, port, arguments):
 
     ours = results["oauth-relay"]
     print(f"\nMCP proxies in front of {name} (medians; direct call {direct * 1000:.2f} ms)")
-    print("|                | start ms | added ms/call | calls/s (64 in flight) | RSS MiB (private) |")
-    print("|---|---|---|---|---|")
+    print("|                | start ms | added ms/call | calls/s (64 in flight) | RSS MiB (private) | PSS MiB |")
+    print("|---|---|---|---|---|---|")
     for contender, row in results.items():
         print(f"| {contender:14} | {row['start'] * 1000:8.1f} | {row['added'] * 1000:13.2f} "
-              f"| {row['throughput']:22.0f} | {row['rss'] / 1024:.1f} ({row['private'] / 1024:.1f}) |")
+              f"| {row['throughput']:22.0f} | {row['rss'] / 1024:.1f} ({row['private'] / 1024:.1f}) "
+              f"| {row['pss'] / 1024:.1f} |")
     for contender, row in results.items():
         if contender == "oauth-relay":
             continue
         print(f"{contender} / oauth-relay: start {row['start'] / ours['start']:.1f}x slower, "
               f"added latency {row['added'] / max(ours['added'], 1e-6):.1f}x, "
               f"calls/s {ours['throughput'] / row['throughput']:.1f}x fewer, RSS {row['rss'] / ours['rss']:.1f}x more "
-              f"(private {row['private'] / ours['private']:.1f}x)")
+              f"(private {row['private'] / ours['private']:.1f}x, PSS {row['pss'] / ours['pss']:.1f}x)")
 
 
 def main():
