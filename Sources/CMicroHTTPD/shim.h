@@ -13,10 +13,12 @@
 static inline struct MHD_Daemon *relay_mhd_start(
     unsigned int flags, int listen_socket, MHD_AccessHandlerCallback handler,
     void *handler_context, MHD_RequestCompletedCallback completed, void *completed_context,
-    size_t connection_memory_limit, unsigned int connection_timeout, unsigned int pool_size)
+    size_t connection_memory_limit, unsigned int connection_timeout, unsigned int pool_size,
+    unsigned int connection_limit)
 {
     struct MHD_OptionItem options[] = {
         { MHD_OPTION_LISTEN_SOCKET, listen_socket, NULL },
+        { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit, NULL },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_context },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)connection_memory_limit, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)connection_timeout, NULL },

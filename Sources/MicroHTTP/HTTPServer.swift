@@ -16,14 +16,17 @@ public final class HTTPServer: Sendable {
         public var maxHeaderBytes: Int
         /// Seconds of inactivity before a connection is closed.
         public var idleTimeoutSeconds: UInt32
+        /// Connections served at once (each has a thread); more are refused until one closes.
+        public var maxConnections: UInt32
 
         public init(
             maxBodyBytes: Int = 1 << 20, maxHeaderBytes: Int = 64 << 10,
-            idleTimeoutSeconds: UInt32 = 30
+            idleTimeoutSeconds: UInt32 = 30, maxConnections: UInt32 = 512
         ) {
             self.maxBodyBytes = maxBodyBytes
             self.maxHeaderBytes = maxHeaderBytes
             self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.maxConnections = maxConnections
         }
     }
 
@@ -51,7 +54,7 @@ public final class HTTPServer: Sendable {
             | UInt32(MHD_USE_POLL.rawValue)
         let started = relay_mhd_start(
             flags, socket.fd, accessHandler, context.toOpaque(), requestCompleted,
-            context.toOpaque(), limits.maxHeaderBytes, limits.idleTimeoutSeconds, 0)
+            context.toOpaque(), limits.maxHeaderBytes, limits.idleTimeoutSeconds, 0, limits.maxConnections)
         guard let started else {
             close(socket.fd)
             context.release()

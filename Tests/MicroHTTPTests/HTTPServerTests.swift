@@ -103,6 +103,18 @@ struct HTTPServerTests {
         #expect(small.text == "999 chunked")
     }
 
+    @Test("connections beyond the limit are refused, and served again once one closes")
+    func connectionLimit() async throws {
+        let server = try HTTPServer(limits: .init(maxConnections: 3)) { _ in .text(200, "served") }
+        defer { server.stop() }
+        var idle = try (0..<3).map { _ in try IdleConnection(port: server.port) }
+        try await Task.sleep(for: .milliseconds(100))
+        await #expect(throws: (any Error).self) { _ = try await fetch(server.baseURL + "/refused") }
+        idle.removeAll()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await fetch(server.baseURL + "/served").text == "served")
+    }
+
     @Test("a 100 KB header gets 431 Request Header Fields Too Large")
     func hugeHeader() async throws {
         let server = try echoServer()

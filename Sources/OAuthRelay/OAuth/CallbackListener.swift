@@ -34,7 +34,9 @@ final class CallbackListener: Sendable {
         do {
             server = try HTTPServer(
                 host: bindHost, port: port,
-                limits: .init(maxBodyBytes: 0, maxHeaderBytes: 32 << 10, idleTimeoutSeconds: 10)
+                // A browser needs a connection or two; a local process opening hundreds must not
+                // cost the relay a thread each.
+                limits: .init(maxBodyBytes: 0, maxHeaderBytes: 32 << 10, idleTimeoutSeconds: 10, maxConnections: 32)
             ) { request in
                 box.listener?.handle(
                     request, expectedState: expectedState, issuer: issuer,

@@ -35,3 +35,26 @@ func rawIPv6Request(port: UInt16, target: String) throws -> Fetched {
     let status = try #require(Int(statusLine.split(separator: " ")[1]))
     return Fetched(status: status, headers: [:], body: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8))
 }
+
+/// A TCP connection to 127.0.0.1 that sends nothing and is closed when released: how a local
+/// process can hold a server's connection slots.
+final class IdleConnection {
+    private let fd: Int32
+
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(connected == 0)
+    }
+
+    deinit { close(fd) }
+}
