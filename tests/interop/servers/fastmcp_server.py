@@ -84,6 +84,26 @@ def build(arguments):
             await asyncio.sleep(delay)
         return f"counted to {to}"
 
+    released = asyncio.Event()
+
+    @server.tool()
+    async def wait_for_release(ctx: Context) -> str:
+        """Reports progress, then waits until `release` is called. A client can only call it once
+        the progress has reached it, so the call finishes only if the stream is not buffered."""
+        released.clear()
+        await ctx.report_progress(1, 2, "waiting for release")
+        try:
+            await asyncio.wait_for(released.wait(), 20)
+        except asyncio.TimeoutError:
+            return "never released"
+        return "released"
+
+    @server.tool()
+    def release() -> str:
+        """Lets `wait_for_release` finish."""
+        released.set()
+        return "ok"
+
     @server.tool()
     async def sleep(seconds: float) -> str:
         """Sleeps; used to test cancellation and timeouts."""
