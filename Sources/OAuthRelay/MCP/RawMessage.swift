@@ -95,6 +95,13 @@ struct RawMessage: Sendable {
     /// A response: no method, and a result or an error.
     var isResponse: Bool { !has("method") && (has("result") || has("error")) }
 
+    /// A JSON-RPC 2.0 message: `"jsonrpc": "2.0"` and a method (a request or notification), or
+    /// an id with a result or an error (a response). Any other object is not for the host.
+    var isJSONRPC: Bool {
+        guard member("jsonrpc") == "2.0" else { return false }
+        return method != nil || (id != nil && isResponse)
+    }
+
     /// The message as text, for tests and logs.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 

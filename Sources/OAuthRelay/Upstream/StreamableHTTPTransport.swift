@@ -47,7 +47,7 @@ struct StreamableHTTPTransport: Sendable {
         request.setHeader("Accept", "text/event-stream")
         if let lastEventID { request.setHeader("Last-Event-ID", lastEventID) }
         // An idle stream is normal here: allow a long quiet time, then reconnect.
-        return try await reply(to: request, timeout: max(http.timeout, 300))
+        return try await reply(to: request, timeout: max(http.timeout, 300), streamOnly: true)
     }
 
     /// Ends the session (DELETE). Failures are not interesting: the server may not support it.
@@ -71,7 +71,10 @@ struct StreamableHTTPTransport: Sendable {
         return request
     }
 
-    private func reply(to request: OutgoingRequest, timeout: TimeInterval?) async throws -> UpstreamReply {
+    /// The reply to a request; with `streamOnly` (GET), anything but an event stream is refused.
+    private func reply(to request: OutgoingRequest, timeout: TimeInterval?, streamOnly: Bool = false) async throws
+        -> UpstreamReply
+    {
         let response: StreamingResponse
         do {
             response = try await http.open(request, timeout: timeout)
@@ -82,18 +85,21 @@ struct StreamableHTTPTransport: Sendable {
         let mediaType = response.header("Content-Type")?.split(separator: ";").first
             .map { $0.trimmingWhitespace().lowercased() }
         switch (response.status, mediaType) {
-        case (202, _), (204, _):
-            return .accepted
         case (200, "text/event-stream"):
             return .messages(Self.events(response.body), sessionID: response.header("Mcp-Session-Id"))
+        case _ where streamOnly:
+            break
+        case (202, _), (204, _):
+            return .accepted
         case (200, "application/json"):
             let body = try await Self.collect(response)
             return .messages(Self.messages(inJSON: body), sessionID: response.header("Mcp-Session-Id"))
         default:
-            return .refused(
-                status: response.status, headers: response.headers,
-                body: (try? await response.collect(limit: 64 << 10)) ?? Data())
+            break
         }
+        return .refused(
+            status: response.status, headers: response.headers,
+            body: (try? await response.collect(limit: 64 << 10)) ?? Data())
     }
 
     private static func collect(_ response: StreamingResponse) async throws -> Data {
@@ -108,13 +114,17 @@ struct StreamableHTTPTransport: Sendable {
     static func messages(inJSON body: Data) -> AsyncThrowingStream<UpstreamMessage, any Error> {
         let (stream, continuation) = AsyncThrowingStream<UpstreamMessage, any Error>.makeStream()
         do throws(JSONParseError) {
-            for message in try RawMessage.messages(inBody: body) {
-                continuation.yield(UpstreamMessage(message: message))
+            let messages = try RawMessage.messages(inBody: body)
+            guard messages.allSatisfy(\.isJSONRPC) else {
+                throw JSONParseError.syntax(offset: 0, expected: "JSON-RPC 2.0 messages")
             }
+            for message in messages { continuation.yield(UpstreamMessage(message: message)) }
             continuation.finish()
         } catch {
             continuation.finish(
-                throwing: UpstreamError("the MCP server's JSON answer is not a JSON-RPC message (\(error))"))
+                throwing: UpstreamError(
+                    "the MCP server's JSON answer is not a JSON-RPC message (\(error)); check that "
+                        + "RELAY_BACKEND_URL is the MCP endpoint"))
         }
         return stream
     }
@@ -136,8 +146,10 @@ struct StreamableHTTPTransport: Sendable {
                         }
                         for event in events where event.type == "message" {
                             // An event that is not a JSON-RPC message is dropped; its id still counts.
-                            let message = event.data.isEmpty ? nil : try? RawMessage(event.data.utf8)
-                            continuation.yield(UpstreamMessage(message: message, eventID: event.id, retry: event.retry))
+                            let message = event.data.isEmpty ? nil : (try? RawMessage(event.data.utf8))
+                            let accepted = message.flatMap { $0.isJSONRPC ? $0 : nil }
+                            continuation.yield(
+                                UpstreamMessage(message: accepted, eventID: event.id, retry: event.retry))
                         }
                     }
                     continuation.finish()

@@ -17,6 +17,9 @@ actor UpstreamSession {
     private var initializeParams: JSONValue?
     private var reinitializing: Task<Void, any Error>?
     private var ownRequests = 0
+    /// True once the server has answered an initialize with a result: only then is there a
+    /// session whose message stream is worth opening.
+    private var initialized = false
     /// True while the host's initialize is on its way; other messages wait for its session id.
     private var starting = false
     private var startWaiters: [CheckedContinuation<Void, Never>] = []
@@ -35,6 +38,7 @@ actor UpstreamSession {
     /// Records the version the server chose in its initialize result.
     func negotiated(_ result: JSONValue) {
         if let version = result["protocolVersion"]?.stringValue { protocolVersion = version }
+        initialized = true
     }
 
     /// Sends one message from the host (`body` is its exact bytes) and returns the reply.
@@ -61,15 +65,17 @@ actor UpstreamSession {
         }
     }
 
-    /// Opens the server's message stream; nil when the server offers none (405).
+    /// Opens the server's message stream; nil when there is no initialized session, or the
+    /// server offers none (405, or an answer that is not an event stream).
     func listen(lastEventID: String?) async throws -> AsyncThrowingStream<UpstreamMessage, any Error>? {
+        guard initialized else { return nil }
         let reply = try await authorized(startsSession: false) { context in
             try await self.transport.listen(context: context, lastEventID: lastEventID)
         }
         switch reply {
         case .messages(let stream, _): return stream
         case .accepted: return nil
-        case .refused(let status, _, _) where status == 405: return nil
+        case .refused(let status, _, _) where status == 405 || (200..<300).contains(status): return nil
         case .refused(let status, let headers, let body):
             throw UpstreamError.status(
                 status, body: String(decoding: body, as: UTF8.self),

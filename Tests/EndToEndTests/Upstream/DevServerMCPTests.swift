@@ -94,4 +94,21 @@ struct DevServerMCPTests {
         #expect(Set(resources ?? []) == [bed.server.baseURL, bed.server.baseURL + "/mcp"])
         _ = try await proxy.finish()
     }
+
+    @Test("a URL that is not an MCP endpoint: clear errors, and nothing but JSON-RPC on stdout")
+    func notAnEndpoint() async throws {
+        let bed = try TestBed()
+        // The REST form's tool list: POST is 405, and GET answers plain JSON, not an event stream.
+        let relay = try RelayProcess(
+            environment: bed.relayEnvironment(["RELAY_BACKEND_URL": bed.server.baseURL + "/mcp/tools"]))
+        let answer = try await relay.initialize()
+        #expect(answer["error"]?["message"]?.stringValue?.contains("HTTP 405") == true)
+        #expect(try await relay.request("ping")["error"] != nil)
+        _ = try await relay.finish()
+        for line in relay.stdout {
+            let message = try JSONValue(parsing: Array(line.utf8))
+            #expect(message["jsonrpc"] == "2.0" && message["error"] != nil, "\(line)")
+        }
+        #expect(relay.stdout.count == 2)
+    }
 }

@@ -66,4 +66,22 @@ struct RawMessageTests {
         let built = RawMessage(JSONRPC.error(id: "a", code: -32000, message: "m"))
         #expect(built.isResponse && built.id == "a")
     }
+
+    @Test(
+        "only JSON-RPC 2.0 messages are for the host",
+        arguments: [
+            (#"{"jsonrpc":"2.0","method":"notifications/progress"}"#, true),
+            (#"{"jsonrpc":"2.0","id":1,"method":"roots/list"}"#, true),
+            (#"{"jsonrpc":"2.0","id":1,"result":{}}"#, true),
+            (#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"m"}}"#, true),
+            (#"{"tools":[]}"#, false),
+            (#"{"jsonrpc":"1.0","id":1,"result":{}}"#, false),
+            (#"{"id":1,"result":{}}"#, false),
+            (#"{"jsonrpc":"2.0","id":1}"#, false),
+            (#"{"jsonrpc":"2.0","result":{}}"#, false),
+            (#"{"jsonrpc":"2.0","method":7}"#, false),
+        ])
+    func jsonRPCShape(text: String, expected: Bool) throws {
+        #expect(try message(text).isJSONRPC == expected)
+    }
 }

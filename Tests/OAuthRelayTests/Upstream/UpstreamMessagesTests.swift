@@ -36,10 +36,21 @@ struct UpstreamMessagesTests {
         #expect(items.first?.id == .number(JSONNumber(validLiteral: "18446744073709551617")))
     }
 
-    @Test("a JSON body that is not a message is an error, not silence")
-    func notAMessage() async {
-        let stream = StreamableHTTPTransport.messages(inJSON: Data("<html>".utf8))
+    @Test("a JSON body that is not a message is an error, not silence", arguments: ["<html>", #"{"tools":[]}"#])
+    func notAMessage(body: String) async {
+        let stream = StreamableHTTPTransport.messages(inJSON: Data(body.utf8))
         await #expect(throws: UpstreamError.self) { _ = try await collect(stream) }
+    }
+
+    @Test("an SSE event that is not a JSON-RPC message is dropped; its id still counts")
+    func foreignEvent() async throws {
+        let (body, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        continuation.yield(Data("id: 9\ndata: {\"tools\":[]}\n\ndata: [1,\n\n".utf8))
+        continuation.finish()
+        var items: [UpstreamMessage] = []
+        for try await item in StreamableHTTPTransport.events(body) { items.append(item) }
+        #expect(items.map(\.eventID) == ["9", "9"])
+        #expect(items.allSatisfy { $0.message == nil })
     }
 
     @Test("SSE events in arbitrary chunks become messages; priming events keep their ids")
