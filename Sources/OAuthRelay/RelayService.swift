@@ -22,9 +22,7 @@ public enum RelayService {
             return 2
         }
         let logger = Logger(level: configuration.logLevel)
-        for name in Settings.unknownNames(in: settings) {
-            logger.warning("\(name) is not a setting oauth-relay knows and is ignored; see oauth-relay --help")
-        }
+        for name in Settings.unknownNames(in: settings) { logger.warning(Settings.unknownNameWarning(name)) }
         let store: any TokenStore
         do {
             let chosen = try makeTokenStore(settings: settings)

@@ -34,4 +34,6 @@ public final class MemoryTokenStore: TokenStore {
     }
 
     public func clearClient(issuer: String) throws { state.withLock { $0.clients[issuer] = nil } }
+
+    public func clearAllClients() throws { state.withLock { $0.clients.removeAll() } }
 }

@@ -38,6 +38,9 @@ public protocol TokenStore: Sendable {
 
     /// Removes the registration for `issuer` (e.g. after `invalid_client`). Missing is not an error.
     func clearClient(issuer: String) throws
+
+    /// Removes every stored client registration (`oauth-relay logout --all`).
+    func clearAllClients() throws
 }
 
 /// A token store failure, with a message that says what to do.

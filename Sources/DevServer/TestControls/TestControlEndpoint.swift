@@ -25,6 +25,7 @@ struct TestControlEndpoint {
         case ("POST", "iss"): return setIssuerParameter(parameters)
         case ("POST", "token-padding"): return setTokenPadding(parameters)
         case ("POST", "mcp-forget-sessions"): return ok(["forgotten": context.mcpSessions.forgetAll()])
+        case ("POST", "forget-clients"): return ok(["forgotten": context.clients.forgetRegistered()])
         default:
             return .json(404, ["error": "not_found", "error_description": "unknown test control \(name)"])
         }

@@ -13,8 +13,18 @@ struct CommandContext: Sendable {
     enum Exit: Error { case status(Int32) }
 
     /// Reads the configuration and opens the store, reporting problems as the relay does.
+    /// - Parameter needsBackend: false for commands that only read the store (`status`,
+    ///   `logout --all`), which then run without RELAY_BACKEND_URL.
     /// - Throws: `Exit.status(2)` for a configuration or store setting error (already reported).
-    init(settings: [String: String], command: String) throws(Exit) {
+    init(settings: [String: String], command: String, needsBackend: Bool = true) throws(Exit) {
+        for name in Settings.unknownNames(in: settings) {
+            Terminal.show("oauth-relay \(command): warning: \(Settings.unknownNameWarning(name))\n")
+        }
+        var settings = settings
+        if !needsBackend, (settings["RELAY_BACKEND_URL"] ?? "").trimmingWhitespace().isEmpty {
+            // Never contacted: these commands reach only the servers named by stored entries.
+            settings["RELAY_BACKEND_URL"] = "http://127.0.0.1"
+        }
         do {
             configuration = try RelayConfiguration(settings: settings)
             let chosen = try makeTokenStore(settings: settings)

@@ -36,14 +36,17 @@ enum LoginCommand {
             // A store that cannot be read (wrong passphrase, locked keyring) fails now, not after
             // the user has finished the sign-in in the browser.
             _ = try command.store.entries()
-            let context = try await command.authorizationContext()
+            var context = try await command.authorizationContext()
             let tokens: TokenSet
-            if options.has("--device") {
-                tokens = try await device(command, context)
-            } else if options.has("--no-browser") {
-                tokens = try await pasteBack(command, context)
-            } else {
-                tokens = try await browser(command, context)
+            do {
+                tokens = try await signIn(options, command, context)
+            } catch let error as OAuthError where error.code == .invalidClient && command.configuration.clientID == nil
+            {
+                // The server forgot the client it registered for us (a restart): register once more.
+                Terminal.show("The authorization server no longer knows this relay's client; registering again.\n")
+                try command.store.clearClient(issuer: context.metadata.issuer)
+                context = try await command.authorizationContext()
+                tokens = try await signIn(options, command, context)
             }
             do {
                 try command.store.save(tokens, for: context.key)
@@ -63,6 +66,14 @@ enum LoginCommand {
             Terminal.show("\noauth-relay login: \(error)\n")
             return 1
         }
+    }
+
+    private static func signIn(_ options: CommandOptions, _ command: CommandContext, _ context: AuthorizationContext)
+        async throws -> TokenSet
+    {
+        if options.has("--device") { return try await device(command, context) }
+        if options.has("--no-browser") { return try await pasteBack(command, context) }
+        return try await browser(command, context)
     }
 
     private static func device(_ command: CommandContext, _ context: AuthorizationContext) async throws -> TokenSet {

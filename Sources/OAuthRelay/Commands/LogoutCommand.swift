@@ -12,7 +12,7 @@ enum LogoutCommand {
 
           (no option)  the sign-in for these settings (RELAY_AUTH_SERVER_URL or the server the
                        backend names, RELAY_RESOURCE, and RELAY_CLIENT_ID when set)
-          --all        every sign-in in the token store
+          --all        every sign-in in the token store, and every client registration
           -h, --help   this help
 
         Exit status: 0 signed out (also when revocation failed: the local entry is gone),
@@ -27,7 +27,8 @@ enum LogoutCommand {
         case .failure(let stop): return stop.status
         }
         do {
-            let command = try CommandContext(settings: settings, command: "logout")
+            let command = try CommandContext(
+                settings: settings, command: "logout", needsBackend: !options.has("--all"))
             var entries = try command.store.entries()
             if !options.has("--all") {
                 let resource = command.configuration.resource ?? ""
@@ -42,9 +43,6 @@ enum LogoutCommand {
                             + "nothing to do. oauth-relay status lists the stored sign-ins.\n")
                     return 0
                 }
-            } else if entries.isEmpty {
-                Terminal.show("The token store holds no sign-ins; nothing to do.\n")
-                return 0
             }
             for entry in entries {
                 await revoke(entry.key, entry.tokens, command)
@@ -53,7 +51,10 @@ enum LogoutCommand {
             }
             if options.has("--all") {
                 // Dynamic registrations go too, so a server that forgot the client starts afresh.
-                for issuer in Set(entries.map(\.key.issuer)) { try command.store.clearClient(issuer: issuer) }
+                try command.store.clearAllClients()
+                Terminal.show(
+                    (entries.isEmpty ? "The token store holds no sign-ins. " : "")
+                        + "Client registrations are forgotten; the next sign-in registers anew.\n")
             }
             return 0
         } catch CommandContext.Exit.status(let status) {

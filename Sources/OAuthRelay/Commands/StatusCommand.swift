@@ -24,7 +24,7 @@ enum StatusCommand {
         case .failure(let stop): return stop.status
         }
         do {
-            let command = try CommandContext(settings: settings, command: "status")
+            let command = try CommandContext(settings: settings, command: "status", needsBackend: false)
             let summaries = try command.store.entries().map { TokenSummary(key: $0.key, tokens: $0.tokens) }
                 .sorted { ($0.issuer, $0.resource, $0.clientID) < ($1.issuer, $1.resource, $1.clientID) }
             if options.has("--json") {

@@ -49,10 +49,14 @@ public struct RelayConfiguration: Sendable {
             } ?? .info
 
         guard let backend = value("RELAY_BACKEND_URL") else {
+            let misspelled = Settings.unknownNames(in: settings).filter {
+                Settings.suggestion(for: $0) == "RELAY_BACKEND_URL"
+            }
+            let hint = misspelled.first.map { " (\($0) is set: a typo?)" } ?? ""
             throw ConfigurationError(
                 setting: "RELAY_BACKEND_URL",
-                "RELAY_BACKEND_URL is not set; set it to the backend's base URL, "
-                    + "e.g. RELAY_BACKEND_URL=https://api.example.com")
+                "RELAY_BACKEND_URL is not set\(hint); set it to the backend's base URL or the MCP endpoint of a "
+                    + "remote MCP server, e.g. RELAY_BACKEND_URL=https://api.example.com")
         }
         backendURL = try Self.serviceURL(backend, setting: "RELAY_BACKEND_URL")
         authServerURL = try value("RELAY_AUTH_SERVER_URL").map {

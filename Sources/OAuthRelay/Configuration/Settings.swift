@@ -3,7 +3,7 @@
 public enum Settings {
     /// Every setting the relay reads, with a one-line description for `--help`.
     public static let known: [(name: String, help: String)] = [
-        ("RELAY_BACKEND_URL", "base URL of the backend (required)"),
+        ("RELAY_BACKEND_URL", "base URL of a REST backend, or the MCP endpoint of a remote MCP server (required)"),
         ("RELAY_BACKEND_PROTOCOL", "mcp (Streamable HTTP) or rest (default: mcp when the backend URL has a path)"),
         ("RELAY_AUTH_SERVER_URL", "issuer URL of the authorization server (default: discovered from the backend)"),
         ("RELAY_CLIENT_ID", "pre-registered client id (default: dynamic registration)"),
@@ -42,6 +42,38 @@ public enum Settings {
     public static func unknownNames(in settings: [String: String]) -> [String] {
         let names = Set(known.map(\.name) + environmentOnly)
         return settings.keys.filter { $0.hasPrefix("RELAY_") && !names.contains($0) }.sorted()
+    }
+
+    /// The warning for an unknown `RELAY_*` name, with the setting it was probably meant to be.
+    public static func unknownNameWarning(_ name: String) -> String {
+        let hint = suggestion(for: name).map { "; did you mean \($0)?" } ?? "; see oauth-relay --help"
+        return "\(name) is not a setting oauth-relay knows and is ignored\(hint)"
+    }
+
+    /// The known setting closest to a misspelled name, when one is close (a few letters apart).
+    static func suggestion(for name: String) -> String? {
+        let candidates = known.map(\.name) + environmentOnly
+        let scored = candidates.map { ($0, editDistance(Array(name.utf8), Array($0.utf8))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance, with a swap of two neighbours counted as one edit.
+    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return table[a.count][b.count]
     }
 
     /// The flag spelling of a setting: `RELAY_BACKEND_URL` → `--backend-url`.

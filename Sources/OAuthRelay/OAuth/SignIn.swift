@@ -43,6 +43,16 @@ struct SignIn: Sendable {
         }
 
         switch await listener.wait(timeout: configuration.authTimeout) {
+        case .failed(let error) where error.code == .timedOut && configuration.clientID == nil:
+            // A server that forgot our registration shows the browser an error page and never
+            // redirects, which looks like a sign-in nobody finished. Ask it, now that it failed.
+            let endpoint = TokenEndpoint(
+                http: http, metadata: context.metadata, clientID: context.clientID, resource: context.resource)
+            guard await endpoint.knowsClient() == false else { throw error }
+            throw OAuthError(
+                .invalidClient,
+                "the sign-in did not finish: the authorization server no longer knows this relay's client "
+                    + "registration (was it restarted?), so the browser could only show an error")
         case .failed(let error):
             throw error
         case .code(let code):

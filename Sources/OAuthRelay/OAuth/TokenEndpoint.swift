@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MicroHTTP
+import RelayCrypto
 
 /// Requests to the token endpoint: code exchange and refresh, as a public client.
 struct TokenEndpoint: Sendable {
@@ -33,6 +34,24 @@ struct TokenEndpoint: Sendable {
         let response = try await post(form)
         return try TokenResponse.parse(
             response, previousRefreshToken: refreshToken, requestedScope: tokens.scope)
+    }
+
+    /// Whether the server still knows this client. A code exchange with a code that was never
+    /// issued fails with `invalid_grant` for a known client and `invalid_client` for an unknown
+    /// one (RFC 6749 §5.2); nil when the answer says neither. Asked only after a sign-in failed.
+    func knowsClient() async -> Bool? {
+        guard let code = try? SecureRandom.token(byteCount: 16), let verifier = try? SecureRandom.token(byteCount: 32)
+        else { return nil }
+        let form: [(name: String, value: String)] = [
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "http://127.0.0.1/callback"),
+            ("client_id", clientID), ("code_verifier", verifier),
+        ]
+        guard let response = try? await send(form) else { return nil }
+        switch TokenResponse.error(in: response.body)?.code {
+        case "invalid_client"?: return false
+        case "invalid_grant"?: return true
+        default: return nil
+        }
     }
 
     /// Device authorization grant polling request (RFC 8628 §3.4).

@@ -40,4 +40,6 @@ public struct EncryptedFileStore: TokenStore {
     public func saveClient(_ registration: ClientRegistration) throws { try core.saveClient(registration) }
 
     public func clearClient(issuer: String) throws { try core.clearClient(issuer: issuer) }
+
+    public func clearAllClients() throws { try core.clearAllClients() }
 }

@@ -89,6 +89,10 @@ struct DocumentStoreCore: Sendable {
         try file.update { document in document.clients[registration.issuer] = registration }
     }
 
+    func clearAllClients() throws {
+        try file.update { document in document.clients.removeAll() }
+    }
+
     func clearClient(issuer: String) throws {
         try file.update { document in document.clients[issuer] = nil }
     }

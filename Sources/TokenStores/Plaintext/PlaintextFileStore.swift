@@ -36,6 +36,8 @@ public struct PlaintextFileStore: TokenStore {
     public func saveClient(_ registration: ClientRegistration) throws { try core.saveClient(registration) }
 
     public func clearClient(issuer: String) throws { try core.clearClient(issuer: issuer) }
+
+    public func clearAllClients() throws { try core.clearAllClients() }
 }
 
 /// Plaintext files store the JSON itself.

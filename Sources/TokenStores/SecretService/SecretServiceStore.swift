@@ -120,6 +120,13 @@ public final class SecretServiceStore: TokenStore {
         }
     }
 
+    public func clearAllClients() throws {
+        try perform("remove the client registrations") { session, deadline in
+            try deleteItems(
+                relay_client_schema(), ["application": Self.application], session: session, deadline: deadline)
+        }
+    }
+
     // MARK: - Attributes
 
     static let application = "oauth-relay"

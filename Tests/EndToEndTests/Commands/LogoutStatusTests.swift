@@ -47,6 +47,46 @@ struct LogoutStatusTests {
         #expect(both.status == 2)
     }
 
+    @Test("after a server forgot the client, login registers again by itself; logout --all forgets registrations")
+    func forgottenClient() async throws {
+        let bed = try TestBed.fastDevice()
+        let dynamic = ["RELAY_CLIENT_ID": ""]
+        _ = try await bed.login(dynamic)
+        #expect(try await bed.count("POST /register") == 1)
+        try await bed.control("forget-clients")
+        let again = try await bed.login(dynamic)
+        #expect(again.stderr.contains("registering again"), "\(again.stderr)")
+        #expect(try await bed.count("POST /register") == 2)
+
+        // With no sign-in left, --all still forgets the stored registration, and needs no backend.
+        let logout = try await CommandRun.run(["logout"], environment: bed.commandEnvironment(dynamic))
+        #expect(logout.status == 0)
+        let all = try await CommandRun.run(
+            ["logout", "--all"], environment: bed.commandEnvironment(["RELAY_BACKEND_URL": ""]))
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stderr.contains("registrations are forgotten"), "\(all.stderr)")
+        #expect(try bed.storedEntries() == nil, "the store is empty, so its file is gone")
+        _ = try await bed.login(dynamic)
+        #expect(try await bed.count("POST /register") == 3)
+    }
+
+    @Test("status needs no backend URL; a misspelled setting is named with the one it was meant to be")
+    func statusWithoutBackend() async throws {
+        let bed = try TestBed.fastDevice()
+        _ = try await bed.login()
+        let environment = bed.commandEnvironment(["RELAY_BACKEND_URL": "", "RELAY_LOGLEVEL": "debug"])
+        let status = try await CommandRun.run(["status"], environment: environment)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("subject:       alice"))
+        #expect(status.stderr.contains("RELAY_LOGLEVEL is not a setting"), "\(status.stderr)")
+        #expect(status.stderr.contains("did you mean RELAY_LOG_LEVEL?"), "\(status.stderr)")
+        let login = try await CommandRun.run(
+            ["login", "--device"],
+            environment: bed.commandEnvironment(["RELAY_BACKEND_URL": "", "RELAY_BACKEND_ULR": "x"]))
+        #expect(login.status == 2)
+        #expect(login.stderr.contains("RELAY_BACKEND_ULR is set: a typo?"), "\(login.stderr)")
+    }
+
     @Test("status and status --json describe the sign-in and never show a token")
     func statusShowsNoToken() async throws {
         let bed = try TestBed.fastDevice()

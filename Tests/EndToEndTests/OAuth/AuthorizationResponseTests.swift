@@ -90,6 +90,31 @@ struct AuthorizationResponseTests {
         _ = try await relay.finish()
     }
 
+    @Test(
+        "A server that forgot the registration: the sign-in that cannot finish is noticed, and one more registration mends it"
+    )
+    func forgottenRegistration() async throws {
+        let bed = try TestBed()
+        let environment = ["RELAY_CLIENT_ID": "", "RELAY_AUTH_TIMEOUT": "2"]
+        let first = try await bed.startRelay(environment)
+        _ = try await first.callTool("whoami")
+        _ = try await first.finish()
+        // The tokens go (the registration stays), and the server forgets every registered client.
+        let logout = try await CommandRun.run(["logout"], environment: bed.commandEnvironment(environment))
+        #expect(logout.status == 0, "\(logout.stderr)")
+        try await bed.control("forget-clients")
+
+        // The browser meets an error page for the old client and never comes back; after the
+        // timeout the relay finds the client unknown, registers again and signs in.
+        let second = try await bed.startRelay(environment)
+        let result = try await second.callTool("whoami")
+        #expect(!result.isToolError, "\(result)")
+        #expect(result.toolText.contains("alice"))
+        #expect(try await bed.count("POST /register") == 2)
+        #expect(try await bed.count("GET /authorize") == 3)
+        _ = try await second.finish()
+    }
+
     @Test("An 8 KiB access token survives the token endpoint, the store and the header (CASES 13)")
     func longToken() async throws {
         let bed = try TestBed()

@@ -17,6 +17,19 @@ struct SettingsTests {
     }
 
     @Test(
+        "a misspelled name is matched with the setting it was meant to be, an unrelated one with none",
+        arguments: [
+            ("RELAY_LOGLEVEL", "RELAY_LOG_LEVEL"), ("RELAY_BACKEND_ULR", "RELAY_BACKEND_URL"),
+            ("RELAY_TOKEN_PAHT", "RELAY_TOKEN_PATH"), ("RELAY_CLIENTID", "RELAY_CLIENT_ID"),
+            ("RELAY_TOKEN_PASSPHRSE", "RELAY_TOKEN_PASSPHRASE"), ("RELAY_FROBNICATE", nil),
+        ] as [(String, String?)])
+    func suggestion(name: String, expected: String?) {
+        #expect(Settings.suggestion(for: name) == expected)
+        #expect(
+            Settings.unknownNameWarning(name).contains(expected.map { "did you mean \($0)?" } ?? "oauth-relay --help"))
+    }
+
+    @Test(
         "--flag value and --flag=value both override the environment",
         arguments: [
             ["--backend-url", "https://flag.example.test"], ["--backend-url=https://flag.example.test"],
