@@ -18,6 +18,9 @@ actor Authorizer {
 
     private var context: AuthorizationContext?
     private var tokens: TokenSet?
+    /// Whether the store was searched for this resource's sign-in (once: a later one comes in
+    /// through `recover`, which re-reads the store).
+    private var searchedStore = false
     /// The flow in progress (refresh or sign-in); later callers wait for it instead of starting
     /// their own.
     private var pending: Task<(tokens: TokenSet, source: Source), any Error>?
@@ -37,7 +40,7 @@ actor Authorizer {
     /// one; a call that does will get a 401 and then join the flow through `recover`.
     func currentTokens() async throws -> TokenSet? {
         if pending != nil { return tokens }
-        if tokens == nil, let key = context?.key ?? configuredKey() {
+        if tokens == nil, let key = context?.key ?? configuredKey() ?? storedKey() {
             tokens = try loadStored(key)
         }
         guard let tokens else { return nil }
@@ -152,6 +155,26 @@ actor Authorizer {
         let clientID = configuration.clientID ?? (try? store.loadClient(issuer: issuer))?.clientID
         guard let clientID else { return nil }
         return TokenKey(issuer: issuer, clientID: clientID, resource: configuration.resource ?? "")
+    }
+
+    /// Without a configured issuer: the one stored sign-in for this backend's resource, if there
+    /// is exactly one. Its tokens were issued for this backend, so they go on the first request
+    /// without a discovery round trip; a backend that refuses them starts discovery as usual.
+    private func storedKey() -> TokenKey? {
+        guard !searchedStore, configuration.authServerURL == nil else { return nil }
+        searchedStore = true
+        func trimmed(_ text: String) -> Substring {
+            var text = text[...]
+            while text.hasSuffix("/") { text = text.dropLast() }
+            return text
+        }
+        let resource = trimmed(configuration.resource ?? "")
+        let keys = ((try? store.entries()) ?? []).map(\.key).filter { key in
+            trimmed(key.resource) == resource && (configuration.clientID.map { $0 == key.clientID } ?? true)
+        }
+        guard keys.count == 1 else { return nil }
+        logger.debug("using the stored sign-in for this backend", ["oauth.issuer": keys[0].issuer])
+        return keys[0]
     }
 
     private func loadStored(_ key: TokenKey) throws -> TokenSet? {

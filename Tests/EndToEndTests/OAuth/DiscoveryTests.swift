@@ -86,10 +86,13 @@ struct DiscoveryTests {
         #expect(try await bed.count("GET /.well-known/oauth-protected-resource") >= 1)
         _ = try await relay.finish()
 
-        // A second process reuses the stored registration and tokens.
+        // A second process reuses the stored registration and tokens, and sends the token on its
+        // first call: no 401, so no discovery.
+        let probes = try await bed.count("GET /.well-known/oauth-protected-resource")
         let again = try await bed.startRelay(environment)
         #expect(try await again.callTool("whoami").toolText.contains("alice"))
         #expect(try await bed.count("POST /register") == 1)
+        #expect(try await bed.count("GET /.well-known/oauth-protected-resource") == probes)
         #expect(try await bed.count("GET /authorize") == 1)
         _ = try await again.finish()
     }

@@ -28,11 +28,14 @@ struct DevServerMCPTests {
         #expect(stored["resource"]?.stringValue == resource)
         _ = try await relay.finish()
 
-        // A second process reuses the registration and the tokens: no new sign-in.
+        // A second process reuses the registration and the tokens: no new sign-in, and the token
+        // rides on its very first request, so there is no 401 and no discovery.
+        let probes = try await bed.count("GET /.well-known/oauth-protected-resource/mcp")
         let again = try await bed.startRelay(Self.discover, form: .mcp)
         #expect(try await again.use("whoami").text.contains("alice"))
         #expect(try await bed.count("POST /register") == 1)
         #expect(try await bed.count("GET /authorize") == 1)
+        #expect(try await bed.count("GET /.well-known/oauth-protected-resource/mcp") == probes)
         _ = try await again.finish()
     }
 
