@@ -30,4 +30,11 @@ static inline CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption optio
     return curl_multi_setopt(handle, option, value);
 }
 
+// A write callback's answer that leaves the data unread and pauses the transfer.
+static const size_t ccurl_write_pause = CURL_WRITEFUNC_PAUSE;
+
+static inline CURLcode ccurl_easy_unpause(CURL *handle) {
+    return curl_easy_pause(handle, CURLPAUSE_CONT);
+}
+
 #endif

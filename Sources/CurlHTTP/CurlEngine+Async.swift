@@ -4,36 +4,39 @@ import Synchronization
 /// A response whose body arrives chunk by chunk.
 public struct CurlStreamingResponse: Sendable {
     public var head: CurlResponseHead
-    /// The body as the network delivers it; ending iteration early cancels the transfer.
+    /// The body as the network delivers it; dropping the stream before its end cancels the
+    /// transfer.
     public var body: AsyncThrowingStream<Data, any Error>
 }
 
 extension CurlEngine {
     /// Sends a request and returns once the response head has arrived.
+    ///
+    /// The body is read as fast as it is consumed: while more than `BodyQueue.highWater` bytes
+    /// wait unread, the transfer is paused, so a server that sends faster than the reader
+    /// passes messages on cannot grow the process's memory.
     /// - Parameter bodyError: what the body stream throws for a transfer that fails after the head.
     /// - Throws: `CurlError` when no head arrives, `.cancelled` when the task is cancelled.
     public func open(
         _ request: CurlRequest, bodyError: @escaping @Sendable (CurlError) -> any Error = { $0 }
     ) async throws(CurlError) -> CurlStreamingResponse {
-        let (body, stream) = AsyncThrowingStream<Data, any Error>.makeStream()
+        let queue = BodyQueue(engine: self)
         let waiter = Mutex<CheckedContinuation<CurlResponseHead, any Error>?>(nil)
         let sink = Transfer.Sink(
             onHead: { head in waiter.withLock { $0.take() }?.resume(returning: head) },
-            onData: { chunk in stream.yield(chunk) },
-            onDone: { result in
+            onData: { [weak queue] chunk in queue?.offer(chunk) ?? true },
+            onDone: { [weak queue] result in
                 switch result {
                 case .success:
                     waiter.withLock { $0.take() }?.resume(throwing: CurlError(kind: .other, detail: "no response"))
-                    stream.finish()
+                    queue?.finish(nil)
                 case .failure(let error):
                     waiter.withLock { $0.take() }?.resume(throwing: error)
-                    stream.finish(throwing: bodyError(error))
+                    queue?.finish(bodyError(error))
                 }
             })
         let transfer = try Transfer(request, sink: sink)
-        stream.onTermination = { [weak self] reason in
-            if case .cancelled = reason { self?.cancel(transfer) }
-        }
+        queue.transfer = transfer
         do {
             let head = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
@@ -43,6 +46,7 @@ extension CurlEngine {
             } onCancel: {
                 cancel(transfer)
             }
+            let body = AsyncThrowingStream<Data, any Error> { try await queue.next() }
             return CurlStreamingResponse(head: head, body: body)
         } catch let error as CurlError {
             throw error

@@ -11,6 +11,7 @@ public final class CurlEngine: @unchecked Sendable {
     private enum Command {
         case add(Transfer)
         case remove(Transfer)
+        case resume(Transfer)
     }
 
     // The multi handle is used by the engine thread only, except curl_multi_wakeup (thread-safe).
@@ -33,6 +34,12 @@ public final class CurlEngine: @unchecked Sendable {
     /// Starts a transfer; its sink hears the outcome on the engine thread.
     func submit(_ transfer: Transfer) {
         commands.withLock { $0.append(.add(transfer)) }
+        curl_multi_wakeup(multi)
+    }
+
+    /// Lets a transfer paused by its sink go on.
+    func resume(_ transfer: Transfer) {
+        commands.withLock { $0.append(.resume(transfer)) }
         curl_multi_wakeup(multi)
     }
 
@@ -79,6 +86,8 @@ public final class CurlEngine: @unchecked Sendable {
             guard active.removeValue(forKey: transfer.easy) != nil else { return }
             curl_multi_remove_handle(multi, transfer.easy)
             transfer.finishCancelled()
+        case .resume(let transfer):
+            if active[transfer.easy] != nil { transfer.resume() }
         }
     }
 
@@ -87,7 +96,7 @@ public final class CurlEngine: @unchecked Sendable {
     private func expireIdle() -> Int32 {
         let now = ContinuousClock.now
         var wait = Duration.seconds(1)
-        for (easy, transfer) in active {
+        for (easy, transfer) in active where !transfer.paused {
             let deadline = transfer.lastActivity + transfer.idleTimeout
             if deadline <= now {
                 active.removeValue(forKey: easy)

@@ -6,10 +6,11 @@ import Synchronization
 /// on the engine's thread once submitted.
 final class Transfer: @unchecked Sendable {
     /// Where the response goes: the head as soon as it is complete, body chunks as they arrive
-    /// (nil: collect the body and pass it to `onDone`), and the end.
+    /// (nil: collect the body and pass it to `onDone`), and the end. `onData` answers false to
+    /// refuse a chunk for now: the transfer pauses and offers it again once resumed.
     struct Sink: Sendable {
         var onHead: @Sendable (CurlResponseHead) -> Void
-        var onData: (@Sendable (Data) -> Void)?
+        var onData: (@Sendable (Data) -> Bool)?
         var onDone: @Sendable (Result<Data, CurlError>) -> Void
     }
 
@@ -21,8 +22,10 @@ final class Transfer: @unchecked Sendable {
     private let maxBodyBytes: Int?
     /// How long the transfer may go without a byte of the response; the engine enforces it.
     let idleTimeout: Duration
-    /// When the last header or body bytes arrived (or the transfer started).
+    /// When the last header or body bytes arrived (or the transfer started or resumed).
     private(set) var lastActivity = ContinuousClock.now
+    /// True while paused because the reader is behind; the idle timeout does not run then.
+    private(set) var paused = false
 
     private var status = 0
     private var headers: [String: String] = [:]
@@ -57,7 +60,8 @@ final class Transfer: @unchecked Sendable {
         try check(ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "no signals")
         try check(ccurl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0), "redirects")
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
-        try check(ccurl_easy_setopt_pointer(easy, CURLOPT_ACCEPT_ENCODING, ""), "encodings")
+        // No Accept-Encoding: a compressed answer could expand a thousandfold past every limit.
+        try check(ccurl_easy_setopt_pointer(easy, CURLOPT_ACCEPT_ENCODING, nil), "encodings")
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "oauth-relay"), "user agent")
 
         // The idle rule (no byte for idleTimeout, however long the whole transfer takes, since
@@ -136,20 +140,34 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
-    fileprivate func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// What a write callback did with the bytes.
+    fileprivate enum Written { case taken, refused, paused }
+
+    fileprivate func write(_ bytes: UnsafeRawBufferPointer) -> Written {
         lastActivity = .now
-        received += bytes.count
-        if let maxBodyBytes, received > maxBodyBytes {
+        if let maxBodyBytes, received + bytes.count > maxBodyBytes {
             tooLarge = true
-            return false
+            return .refused
         }
         if !headDelivered { deliverHead() }
         if let onData = sink.onData {
-            onData(Data(bytes))
+            guard onData(Data(bytes)) else {
+                paused = true
+                return .paused
+            }
         } else {
             body.append(contentsOf: bytes)
         }
-        return true
+        received += bytes.count
+        return .taken
+    }
+
+    /// Lets a paused transfer go on (engine thread); libcurl offers the held bytes again.
+    func resume() {
+        guard paused else { return }
+        paused = false
+        lastActivity = .now
+        _ = ccurl_easy_unpause(easy)
     }
 
     private func deliverHead() {
@@ -187,7 +205,11 @@ private let transferWrite: curl_write_callback = { data, size, count, context in
     guard let context else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
-    return transfer.write(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+    switch transfer.write(UnsafeRawBufferPointer(start: data, count: length)) {
+    case .taken: return length
+    case .refused: return 0
+    case .paused: return ccurl_write_pause
+    }
 }
 
 private let transferHeader: curl_write_callback = { data, size, count, context in

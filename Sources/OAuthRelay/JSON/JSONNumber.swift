@@ -44,17 +44,16 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 
     /// A number as ± digits × 10^exponent, with no leading or trailing zeros in `digits`; zero has
-    /// no digits and no sign.
+    /// no digits and no sign. A number whose exponent is too large to compute with (over 15
+    /// digits, far beyond any real id or value) is known by its literal alone.
     private struct Exact: Hashable, Sendable {
         var negative = false
         var digits = ""
         var exponent = 0
+        var literal: String?
 
-        /// Exponents beyond this are clamped; no real id or value comes near it.
-        private static let exponentLimit = 1 << 40
-
-        init(literal: String.UTF8View) {
-            var bytes = literal[...]
+        init(literal text: String.UTF8View) {
+            var bytes = text[...]
             if bytes.first == UInt8(ascii: "-") {
                 negative = true
                 bytes = bytes.dropFirst()
@@ -75,7 +74,11 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
                 mantissa.append(byte)
                 if inFraction { fractionDigits += 1 }
             }
-            exponent = Self.exponent(of: bytes.dropFirst()) - fractionDigits
+            guard let written = Self.exponent(of: bytes.dropFirst()) else {
+                self = Exact(opaque: String(text))
+                return
+            }
+            exponent = written - fractionDigits
             while mantissa.last == UInt8(ascii: "0") {
                 mantissa.removeLast()
                 exponent += 1
@@ -87,18 +90,21 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
             digits = String(decoding: mantissa, as: UTF8.self)
         }
 
-        private static func exponent(of bytes: Substring.UTF8View) -> Int {
+        private init(opaque text: String) {
+            literal = text
+        }
+
+        /// The exponent's value; nil when it has more than 15 digits.
+        private static func exponent(of bytes: Substring.UTF8View) -> Int? {
             var rest = bytes
             var sign = 1
             if let first = rest.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
                 if first == UInt8(ascii: "-") { sign = -1 }
                 rest = rest.dropFirst()
             }
-            var magnitude = 0
-            for byte in rest {
-                magnitude = min(magnitude * 10 + Int(byte - UInt8(ascii: "0")), exponentLimit)
-            }
-            return sign * magnitude
+            let significant = rest.drop { $0 == UInt8(ascii: "0") }
+            guard significant.count <= 15 else { return nil }
+            return sign * significant.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         }
     }
 }

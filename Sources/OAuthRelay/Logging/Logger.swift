@@ -48,7 +48,9 @@ public struct Logger: Sendable {
     ) {
         guard level <= self.level else { return }
         let fields = metadata().sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-        sink("oauth-relay \(level.name): \(message())\(fields)\n")
+        // Messages quote what servers said; a line break or an escape sequence in that must not
+        // forge log lines or reach the terminal.
+        sink("oauth-relay \(level.name): \(Logger.visible(message() + fields, lineBreaks: false))\n")
     }
 
     public func error(
@@ -85,6 +87,31 @@ public struct Logger: Sendable {
             var bytes = Array(line.utf8)
             writeFully(2, &bytes)
         }
+    }
+}
+
+extension Logger {
+    /// `text` with control characters (C0 but tab, DEL, C1, and the Unicode line and paragraph
+    /// separators) written as `\u{…}` escapes; line feeds are kept when `lineBreaks` is true.
+    public static func visible(_ text: String, lineBreaks: Bool) -> String {
+        func isControl(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x09: false
+            case 0x0A: !lineBreaks
+            case 0x00..<0x20, 0x7F...0x9F, 0x2028, 0x2029: true
+            default: false
+            }
+        }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var shown = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                shown.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                shown.append(scalar)
+            }
+        }
+        return String(shown)
     }
 }
 

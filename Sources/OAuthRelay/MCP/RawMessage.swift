@@ -56,7 +56,10 @@ struct RawMessage: Sendable {
                 }
                 _ = parser.consume(UInt8(ascii: "["))
                 var found: [(Range<Int>, [Member])] = []
-                if parser.consume(UInt8(ascii: "]")) { return found }
+                if parser.consume(UInt8(ascii: "]")) {
+                    try parser.expectEnd()
+                    return found
+                }
                 repeat {
                     _ = parser.peek()
                     let start = parser.offset
@@ -96,10 +99,12 @@ struct RawMessage: Sendable {
     var isResponse: Bool { !has("method") && (has("result") || has("error")) }
 
     /// A JSON-RPC 2.0 message: `"jsonrpc": "2.0"` and a method (a request or notification), or
-    /// an id with a result or an error (a response). Any other object is not for the host.
+    /// an id with either a result or an error (a response). Any other object is not for the host,
+    /// nor is one that names a member twice, which readers would take in different ways.
     var isJSONRPC: Bool {
-        guard member("jsonrpc") == "2.0" else { return false }
-        return method != nil || (id != nil && isResponse)
+        guard Set(members.map(\.name)).count == members.count, member("jsonrpc") == "2.0" else { return false }
+        if has("method") { return method != nil && !has("result") && !has("error") }
+        return id != nil && has("result") != has("error")
     }
 
     /// The message as text, for tests and logs.

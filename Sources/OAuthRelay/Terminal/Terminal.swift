@@ -4,7 +4,7 @@ import FoundationEssentials
 /// command's requested output (e.g. `status`) on standard output.
 enum Terminal {
     /// Writes to standard error as is.
-    static func show(_ text: String) { Logger.standardError(text) }
+    static func show(_ text: String) { Logger.standardError(Logger.visible(text, lineBreaks: true)) }
 
     /// Writes to standard output.
     static func output(_ text: String) {

@@ -101,8 +101,16 @@ final class ProxySession: Sendable {
         let exchange = RequestExchange(
             id: id, method: method, upstream: upstream, writer: writer, logger: logger)
         let before = lastOneWay.withLock { $0 }
+        let duplicate = inFlight.withLock { $0[id] != nil }
+        guard !duplicate else {
+            // Two requests under one id could not be told apart, nor cancelled one by one.
+            writer.send(
+                JSONRPC.error(
+                    id: id, code: JSONRPCErrorCode.invalidRequest,
+                    message: "invalid request: id \(id) is already in use"))
+            return
+        }
         inFlight.withLock { tasks in
-            if tasks[id] != nil { logger.warning("the host reused request id \(id) while it is in flight") }
             tasks[id] = Task {
                 await before?.value
                 await exchange.run(body: body, params: params)

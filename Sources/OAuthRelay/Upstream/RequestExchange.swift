@@ -59,13 +59,42 @@ struct RequestExchange: Sendable {
         var failure: (any Error)?
     }
 
-    /// Writes every message to the host and notes whether the response went out.
-    ///
-    /// After the response the stream is read to its end rather than dropped: dropping it would
-    /// abort the HTTP exchange and close the keep-alive connection with it.
+    /// How long the rest of an answer stream is read after its response. The server should end
+    /// the stream then; reading on keeps the keep-alive connection, but a server that holds the
+    /// stream open must not hold a connection of the relay's pool, and the request, forever.
+    static let drainAfterAnswer: Duration = .seconds(2)
+
+    /// Writes every message to the host and notes whether the response went out; after the
+    /// response, reads the stream on for at most `drainAfterAnswer`.
     private func relay(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>, lastEventID: String?) async
         -> Outcome
     {
+        let (answered, signal) = AsyncStream<Void>.makeStream()
+        return await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                defer { signal.finish() }
+                return await forward(stream, lastEventID: lastEventID) { signal.yield() }
+            }
+            group.addTask {
+                for await _ in answered {
+                    try? await Task.sleep(for: Self.drainAfterAnswer)
+                    break
+                }
+                return nil
+            }
+            var outcome = Outcome(lastEventID: lastEventID)
+            while let finished = await group.next() {
+                if let finished { outcome = finished }
+                group.cancelAll()
+            }
+            return outcome
+        }
+    }
+
+    private func forward(
+        _ stream: AsyncThrowingStream<UpstreamMessage, any Error>, lastEventID: String?,
+        onAnswer: () -> Void
+    ) async -> Outcome {
         var outcome = Outcome(lastEventID: lastEventID)
         do {
             for try await item in stream {
@@ -77,7 +106,10 @@ struct RequestExchange: Sendable {
                     await upstream.negotiated(result)
                 }
                 writer.send(message)
-                outcome.answered = outcome.answered || isAnswer
+                if isAnswer {
+                    outcome.answered = true
+                    onAnswer()
+                }
             }
         } catch {
             if outcome.answered { logger.debug("the rest of the answer stream to \(method) failed: \(error)") }

@@ -2,12 +2,27 @@
 struct SSEEvent: Sendable, Equatable {
     /// The `event` field; "message" when the stream named none.
     var type: String = "message"
-    /// The `data` lines joined by "\n".
-    var data: String = ""
+    /// The `data` lines joined by "\n", as bytes: exactly what the server sent, invalid UTF-8
+    /// included, for the JSON reader to judge.
+    var dataBytes: [UInt8] = []
     /// The last event id seen on the stream, which a reconnect sends as `Last-Event-ID`.
     var id: String?
     /// A reconnection delay in milliseconds, when this event carried a `retry` field.
     var retry: Int?
+
+    init(type: String = "message", data: String = "", id: String? = nil, retry: Int? = nil) {
+        self.init(type: type, dataBytes: Array(data.utf8), id: id, retry: retry)
+    }
+
+    init(type: String, dataBytes: [UInt8], id: String?, retry: Int?) {
+        self.type = type
+        self.dataBytes = dataBytes
+        self.id = id
+        self.retry = retry
+    }
+
+    /// The data as text (invalid UTF-8 shown as U+FFFD).
+    var data: String { String(decoding: dataBytes, as: UTF8.self) }
 }
 
 /// An incremental SSE parser: feed it bytes as they arrive, in chunks of any size, and it
@@ -25,7 +40,7 @@ struct SSEParser: Sendable {
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var started = false
-    private var dataLines: [String] = []
+    private var data: [UInt8] = []
     private var hasData = false
     private var eventType = ""
     private var retry: Int?
@@ -81,32 +96,35 @@ struct SSEParser: Sendable {
             return
         }
         if line[0] == UInt8(ascii: ":") { return }
-        let name: String
-        var value: String
+        let name: ArraySlice<UInt8>
+        var value: ArraySlice<UInt8>
         if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            name = String(decoding: line[..<colon], as: UTF8.self)
+            name = line[..<colon]
             var start = colon + 1
             if start < line.count, line[start] == 0x20 { start += 1 }
-            value = String(decoding: line[start...], as: UTF8.self)
+            value = line[start...]
         } else {
-            name = String(decoding: line, as: UTF8.self)
-            value = ""
+            name = line[...]
+            value = []
         }
-        apply(name: name, value: &value)
+        apply(name: name, value: value)
     }
 
-    private mutating func apply(name: String, value: inout String) {
-        switch name {
+    private mutating func apply(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) {
+        switch String(decoding: name, as: UTF8.self) {
         case "data":
-            dataLines.append(value)
-            pendingDataBytes += value.utf8.count + 1
+            if hasData { data.append(0x0A) }
+            data.append(contentsOf: value)
+            pendingDataBytes += value.count + 1
             hasData = true
         case "event":
-            eventType = value
+            eventType = String(decoding: value, as: UTF8.self)
         case "id":
-            if !value.utf8.contains(0) { lastEventID = value }
+            if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
         case "retry":
-            if !value.isEmpty, value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) { retry = Int(value) }
+            if !value.isEmpty, value.allSatisfy({ (0x30...0x39).contains($0) }) {
+                retry = Int(String(decoding: value, as: UTF8.self))
+            }
         default:
             break
         }
@@ -116,15 +134,15 @@ struct SSEParser: Sendable {
         defer { resetEvent() }
         guard hasData else {
             // An event with no data is not dispatched, but its retry still counts.
-            if let retry { events.append(SSEEvent(type: "", data: "", id: lastEventID, retry: retry)) }
+            if let retry { events.append(SSEEvent(type: "", dataBytes: [], id: lastEventID, retry: retry)) }
             return
         }
         let type = eventType.isEmpty ? "message" : eventType
-        events.append(SSEEvent(type: type, data: dataLines.joined(separator: "\n"), id: lastEventID, retry: retry))
+        events.append(SSEEvent(type: type, dataBytes: data, id: lastEventID, retry: retry))
     }
 
     private mutating func resetEvent() {
-        dataLines.removeAll()
+        data.removeAll(keepingCapacity: true)
         pendingDataBytes = 0
         hasData = false
         eventType = ""

@@ -30,10 +30,15 @@ final class ServerStreamListener: Sendable {
         task.withLock { $0?.cancel() }
     }
 
+    /// The shortest wait before reconnecting, whatever `retry` the server asks for: a server
+    /// that says `retry: 0` and closes each stream at once must not get a loop of requests.
+    static let minimumDelay: Duration = .milliseconds(500)
+
     private func listen() async {
         var lastEventID: String?
         var delay = Duration.seconds(1)
         var failures = 0
+        var emptyStreams = 0
         while !Task.isCancelled {
             do {
                 guard let stream = try await upstream.listen(lastEventID: lastEventID) else {
@@ -42,10 +47,15 @@ final class ServerStreamListener: Sendable {
                 }
                 logger.debug("server message stream open", ["mcp.resumed": lastEventID == nil ? "no" : "yes"])
                 failures = 0
+                var delivered = false
+                defer { emptyStreams = delivered ? 0 : emptyStreams + 1 }
                 for try await item in stream {
                     if let id = item.eventID { lastEventID = id }
-                    if let retry = item.retry { delay = .milliseconds(retry) }
-                    if let message = item.message { writer.send(message) }
+                    if let retry = item.retry { delay = max(.milliseconds(retry), Self.minimumDelay) }
+                    if let message = item.message {
+                        delivered = true
+                        writer.send(message)
+                    }
                 }
             } catch is CancellationError {
                 return
@@ -58,7 +68,8 @@ final class ServerStreamListener: Sendable {
                 }
             }
             if Task.isCancelled { return }
-            try? await Task.sleep(for: delay * max(1, failures))
+            // Failures and streams that end with nothing in them back off, doubling up to 64 times.
+            try? await Task.sleep(for: delay * (1 << min(max(failures, emptyStreams), 6)))
         }
     }
 }

@@ -54,7 +54,7 @@ struct StreamableHTTPTransport: Sendable {
     func terminate(context: Context) async {
         let request = makeRequest(method: "DELETE", context: context)
         if let response = try? await http.open(request, timeout: min(http.timeout, 2)) {
-            _ = try? await response.collect(limit: 4096)
+            _ = try? await response.collect(limit: 4096, truncating: true)
         }
     }
 
@@ -99,7 +99,7 @@ struct StreamableHTTPTransport: Sendable {
         }
         return .refused(
             status: response.status, headers: response.headers,
-            body: (try? await response.collect(limit: 64 << 10)) ?? Data())
+            body: (try? await response.collect(limit: 64 << 10, truncating: true)) ?? Data())
     }
 
     private static func collect(_ response: StreamingResponse) async throws -> Data {
@@ -129,37 +129,53 @@ struct StreamableHTTPTransport: Sendable {
         return stream
     }
 
-    /// An SSE body: each event's data is one JSON-RPC message; events without data are skipped.
+    /// An SSE body: each event's data is one JSON-RPC message; events without data carry only
+    /// their id. Read as the messages are taken, never ahead: a host that reads slowly slows
+    /// the server down instead of filling the relay's memory.
     static func events(_ body: AsyncThrowingStream<Data, any Error>)
         -> AsyncThrowingStream<UpstreamMessage, any Error>
     {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                var parser = SSEParser()
-                do {
-                    for try await chunk in body {
-                        let events = parser.feed(chunk)
-                        if parser.overflowed {
-                            throw UpstreamError(
-                                "the MCP server sent an event larger than \(SSEParser.defaultMaxEventBytes >> 20) MiB; "
-                                    + "the stream was closed")
-                        }
-                        for event in events where event.type == "message" {
-                            // An event that is not a JSON-RPC message is dropped; its id still counts.
-                            let message = event.data.isEmpty ? nil : (try? RawMessage(event.data.utf8))
-                            let accepted = message.flatMap { $0.isJSONRPC ? $0 : nil }
-                            continuation.yield(
-                                UpstreamMessage(message: accepted, eventID: event.id, retry: event.retry))
-                        }
-                    }
-                    continuation.finish()
-                } catch let error as HTTPClientError {
-                    continuation.finish(throwing: UpstreamError.transport(error))
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        let reader = EventReader(body)
+        return AsyncThrowingStream { try await reader.next() }
+    }
+}
+
+/// Turns an SSE body into messages one at a time, reading a chunk only when the messages of the
+/// previous one have been taken.
+private actor EventReader {
+    private var chunks: AsyncThrowingStream<Data, any Error>.AsyncIterator
+    private var parser = SSEParser()
+    private var ready: [UpstreamMessage] = []
+
+    init(_ body: AsyncThrowingStream<Data, any Error>) {
+        chunks = body.makeAsyncIterator()
+    }
+
+    func next() async throws -> UpstreamMessage? {
+        while ready.isEmpty {
+            var iterator = chunks
+            let chunk: Data?
+            do {
+                chunk = try await iterator.next(isolation: #isolation)
+            } catch let error as HTTPClientError {
+                throw UpstreamError.transport(error)
             }
-            continuation.onTermination = { _ in task.cancel() }
+            chunks = iterator
+            guard let chunk else { return nil }
+            let events = parser.feed(chunk)
+            if parser.overflowed {
+                throw UpstreamError(
+                    "the MCP server sent an event larger than \(SSEParser.defaultMaxEventBytes >> 20) MiB; "
+                        + "the stream was closed")
+            }
+            for event in events where event.type == "message" {
+                // An event that is not a JSON-RPC message is dropped; its id still counts.
+                let message = event.dataBytes.isEmpty ? nil : (try? RawMessage(event.dataBytes))
+                ready.append(
+                    UpstreamMessage(
+                        message: message.flatMap { $0.isJSONRPC ? $0 : nil }, eventID: event.id, retry: event.retry))
+            }
         }
+        return ready.removeFirst()
     }
 }

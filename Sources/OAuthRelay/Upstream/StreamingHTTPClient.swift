@@ -8,14 +8,26 @@ struct StreamingResponse: Sendable {
     var headers: [String: String]
     /// The body, chunk by chunk as the network delivers it. Stopping iteration cancels the request.
     var body: AsyncThrowingStream<Data, any Error>
+    /// `scheme://host:port` of the request, for messages.
+    var origin: String
 
     func header(_ name: String) -> String? { headers[name.lowercased()] }
 
-    /// The whole body, at most `limit` bytes (the rest is dropped), for JSON answers and errors.
-    func collect(limit: Int = 16 << 20) async throws -> Data {
+    /// The whole body, for JSON answers and errors.
+    /// - Parameter truncating: stop reading at `limit` and keep what came (an error page shown in
+    ///   part) instead of failing.
+    /// - Throws: `HTTPClientError(.tooLarge)` for a body over `limit`, unless truncating.
+    func collect(limit: Int = HTTPClient.maxBodyBytes, truncating: Bool = false) async throws -> Data {
         var data = Data()
-        for try await chunk in body where data.count < limit {
-            data.append(chunk.prefix(limit - data.count))
+        for try await chunk in body {
+            guard data.count + chunk.count <= limit else {
+                if truncating {
+                    data.append(chunk.prefix(limit - data.count))
+                    break
+                }
+                throw HTTPClientError(kind: .tooLarge, origin: origin, detail: "more than \(limit >> 20) MiB")
+            }
+            data.append(chunk)
         }
         return data
     }
@@ -55,7 +67,7 @@ final class StreamingHTTPClient: Sendable {
                 request = next  // dropping the body stream cancels the redirect's transfer
                 continue
             }
-            return StreamingResponse(status: head.status, headers: head.headers, body: response.body)
+            return StreamingResponse(status: head.status, headers: head.headers, body: response.body, origin: origin)
         }
         throw HTTPClientError(kind: .other, origin: origin, detail: "too many redirects")
     }

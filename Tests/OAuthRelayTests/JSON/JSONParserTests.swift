@@ -130,6 +130,10 @@ struct JSONNumberTests {
         #expect(try number("-0") == number("0"))
         #expect(try number("2") != number("-2"))
         #expect(try number("1e400") != number("1e401"))
+        #expect(try number("1e1099511627776") != number("1e1099511627777"))
+        #expect(try number("1e1099511627776") == number("1e1099511627776"))
+        #expect(try number("2e9999999999999999999") != number("3e9999999999999999999"))
+        #expect(try number("1e-0000000000000000000001") == number("0.1"))
     }
 
     @Test("whole numbers in range read as Int64, others do not")

@@ -58,6 +58,8 @@ struct RawMessageTests {
         #expect(try RawMessage.messages(inBody: Array(#"{"id":3}"#.utf8)).map(\.id) == [3])
         #expect(throws: JSONParseError.self) { try RawMessage.messages(inBody: Array("[1]".utf8)) }
         #expect(throws: JSONParseError.self) { try RawMessage.messages(inBody: Array("[{},]".utf8)) }
+        #expect(throws: JSONParseError.self) { try RawMessage.messages(inBody: Array("[]garbage".utf8)) }
+        #expect(throws: JSONParseError.self) { try RawMessage.messages(inBody: Array("[]]]".utf8)) }
         #expect(throws: JSONParseError.self) { try RawMessage.messages(inBody: Array("<html>".utf8)) }
     }
 
@@ -80,6 +82,9 @@ struct RawMessageTests {
             (#"{"jsonrpc":"2.0","id":1}"#, false),
             (#"{"jsonrpc":"2.0","result":{}}"#, false),
             (#"{"jsonrpc":"2.0","method":7}"#, false),
+            (#"{"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}}"#, false),
+            (#"{"jsonrpc":"2.0","id":1,"id":2,"result":{}}"#, false),
+            (#"{"jsonrpc":"2.0","method":"m","result":{}}"#, false),
         ])
     func jsonRPCShape(text: String, expected: Bool) throws {
         #expect(try message(text).isJSONRPC == expected)

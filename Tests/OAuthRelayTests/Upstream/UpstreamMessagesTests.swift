@@ -46,10 +46,12 @@ struct UpstreamMessagesTests {
     func foreignEvent() async throws {
         let (body, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
         continuation.yield(Data("id: 9\ndata: {\"tools\":[]}\n\ndata: [1,\n\n".utf8))
+        // Invalid UTF-8 is refused as it is, not repaired into U+FFFD and passed on.
+        continuation.yield(Data(Array(#"data: {"jsonrpc":"2.0","method":""#.utf8) + [0xFF] + Array("\"}\n\n".utf8)))
         continuation.finish()
         var items: [UpstreamMessage] = []
         for try await item in StreamableHTTPTransport.events(body) { items.append(item) }
-        #expect(items.map(\.eventID) == ["9", "9"])
+        #expect(items.map(\.eventID) == ["9", "9", "9"])
         #expect(items.allSatisfy { $0.message == nil })
     }
 
