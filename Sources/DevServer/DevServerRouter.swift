@@ -78,7 +78,7 @@ struct DevServerRouter: Sendable {
                 return "resource_metadata"
             }
             if path == "/health" { return "health" }
-            if path == MCPEndpoint.path { return "mcp" }
+            if path == MCPEndpoint.path || path == MCPEndpoint.path + "/" { return "mcp" }
             if path == "/mcp/tools" || path.hasPrefix(ExampleBackend.toolPathPrefix) { return "tools" }
         }
         return nil

@@ -92,8 +92,13 @@ struct EncryptedFileStoreTests {
         let wrong = EncryptedFileStore(path: path, secret: try Self.passphrase("wrong"))
         let error = try #require(throws: TokenStoreError.self) { try wrong.load(Samples.key) }
         #expect(error.code == .wrongPassphrase)
-        #expect(error.message.contains("wrong passphrase or corrupted file"))
+        #expect(error.message.contains("wrong key or passphrase, or a corrupted file"))
+        #expect(error.message.contains("written with a passphrase)"))
         #expect(!error.message.contains("wrong\""))
+        let key = EncryptedFileStore(
+            path: path, secret: try EncryptionSecret(key: Array(repeating: 7, count: 32), source: "k"))
+        let mismatch = try #require(throws: TokenStoreError.self) { try key.load(Samples.key) }
+        #expect(mismatch.message.contains("encrypted with a passphrase, but a key file is configured"))
 
         var bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))
         bytes[8] = 2

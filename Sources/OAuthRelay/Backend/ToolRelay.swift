@@ -13,7 +13,7 @@ struct ToolRelay: Sendable {
         guard response.status == 200, let body = try? JSONValue(parsing: response.body),
             case .array(let tools)? = body["tools"]
         else {
-            throw RelayError("the backend's tool list is unavailable: \(Self.describeFailure(response))")
+            throw RelayError("the backend's tool list is unavailable: \(Self.describeFailure(response, listing: true))")
         }
         return ["tools": .array(tools)]
     }
@@ -66,7 +66,8 @@ struct ToolRelay: Sendable {
     }
 
     /// A one-line account of a backend error answer: its RFC 6750 / JSON error, else its status.
-    static func describeFailure(_ response: HTTPClientResponse) -> String {
+    /// - Parameter listing: the failure is the tool list's (`GET /mcp/tools`), not a call's.
+    static func describeFailure(_ response: HTTPClientResponse, listing: Bool = false) -> String {
         let challenge = AuthenticateChallenge.bearer(in: response.header("WWW-Authenticate"))
         let error = TokenResponse.error(in: response.body)
         let code = error?.code ?? challenge?.parameters["error"]
@@ -77,6 +78,10 @@ struct ToolRelay: Sendable {
         switch response.status {
         case 401: text += ". The account's sign-in was rejected; call the tool again to sign in anew."
         case 403: text += ". The account lacks permission for this."
+        case 404 where listing, 405 where listing:
+            text +=
+                ". Check RELAY_BACKEND_URL: a REST backend's base URL serves GET /mcp/tools; for a remote "
+                + "MCP server's endpoint, set RELAY_BACKEND_PROTOCOL=mcp."
         case 404: text += ". Check the tool name with tools/list."
         case 500...: text += ". The service failed; try again later."
         default: break

@@ -43,7 +43,8 @@ struct CommandOptions: Sendable, Equatable {
         do {
             let options = try CommandOptions(arguments, command: command, allowed: allowed, exclusive: exclusive)
             guard !options.help else {
-                Terminal.show(text)
+                // Asked-for help is the command's output, as `oauth-relay --help` is.
+                Terminal.output(text)
                 return .failure(Stop(status: 0))
             }
             return .success(options)

@@ -18,10 +18,18 @@ struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     let origin: String
     let detail: String
 
+    /// A TLS handshake answered with something that is not TLS: a plain HTTP server behind an
+    /// https:// URL (OpenSSL's "wrong version number" or "packet length too long").
+    var isPlainHTTPAnswer: Bool {
+        kind == .tls && (detail.contains("wrong version number") || detail.contains("packet length too long"))
+    }
+
     var description: String {
         switch kind {
         case .unreachable: "cannot connect to \(origin) (\(detail))"
         case .timedOut: "\(origin) did not answer in time"
+        case .tls where isPlainHTTPAnswer:
+            "\(origin) does not speak TLS (\(detail)); if it serves plain HTTP, use an http:// URL"
         case .tls: "the TLS connection to \(origin) failed (\(detail)); check the server's certificate"
         case .cancelled: "the request to \(origin) was cancelled"
         case .tooLarge: "the response from \(origin) is too large (\(detail)); the relay refuses it"

@@ -51,7 +51,14 @@ struct ClientSetup: Sendable {
 
     private func client(metadata: AuthorizationServerMetadata) async throws -> String {
         if let configured = configuration.clientID { return configured }
-        if let stored = try? store.loadClient(issuer: metadata.issuer) {
+        let stored: ClientRegistration?
+        do {
+            stored = try store.loadClient(issuer: metadata.issuer)
+        } catch {
+            // Registering now would only make a client the store cannot keep, again at every start.
+            throw OAuthError(.store, "cannot read the token store (\(store.name)): \(error)")
+        }
+        if let stored {
             logger.debug("using the stored client registration", ["oauth.client_id": stored.clientID])
             return stored.clientID
         }

@@ -15,6 +15,8 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
             UpstreamError("the MCP server is unreachable: \(error). Check RELAY_BACKEND_URL and that it is up.")
         case .timedOut:
             UpstreamError("the MCP server did not answer within RELAY_HTTP_TIMEOUT: \(error)")
+        case .tls where error.isPlainHTTPAnswer:
+            UpstreamError("the MCP server is unreachable over TLS: \(error)")
         case .tls:
             UpstreamError(
                 "\(error). If the server uses a private certificate authority, set RELAY_CA_FILE "
@@ -28,7 +30,10 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
 
     /// An HTTP answer that is not an MCP message.
     static func status(_ status: Int, body: String, contentType: String?) -> UpstreamError {
-        let detail = body.prefix(200).split(whereSeparator: \.isNewline).joined(separator: " ")
+        // A page of HTML says nothing readable in one line; JSON and text are quoted in part.
+        let isHTML = contentType?.lowercased().contains("html") == true || body.hasPrefix("<")
+        let detail =
+            isHTML ? "an HTML page" : body.prefix(200).split(whereSeparator: \.isNewline).joined(separator: " ")
         let shown = detail.isEmpty ? "" : ": \(detail)"
         switch status {
         case 500...:
@@ -43,6 +48,10 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
             return UpstreamError(
                 "the MCP server answered \(contentType ?? "no content type"), "
                     + "not MCP (JSON or an event stream); check that RELAY_BACKEND_URL is the MCP endpoint")
+        case 405, 406, 415:
+            return UpstreamError(
+                "the server answered HTTP \(status)\(shown); check that RELAY_BACKEND_URL is the MCP endpoint "
+                    + "(for a REST backend, set RELAY_BACKEND_PROTOCOL=rest)")
         default:
             return UpstreamError("the MCP server answered HTTP \(status)\(shown)")
         }

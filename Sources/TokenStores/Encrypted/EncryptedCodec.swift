@@ -44,9 +44,12 @@ final class EncryptedCodec: FileCodec {
             state.withLock { $0.header = header }
             return json
         } catch {
+            let written = header.kdf == .scrypt ? "a passphrase" : "a key file"
             throw TokenStoreError(
                 .wrongPassphrase,
-                "wrong passphrase or corrupted file: \(path) cannot be decrypted with the key from \(secret.source)")
+                "wrong key or passphrase, or a corrupted file: \(path) cannot be decrypted with the key from "
+                    + "\(secret.source) (the file was written with \(written)). Configure the \(written.dropFirst(2)) "
+                    + "it was written with, or move the file away to start over (its sign-ins are lost)")
         }
     }
 

@@ -68,6 +68,13 @@ struct ToolRelayTests {
         #expect(ToolRelay.describeFailure(response) == expected)
     }
 
+    @Test("a tool list that is not there points at the URL and the protocol, not at a tool name")
+    func listingFailure() {
+        let text = ToolRelay.describeFailure(response(404, body: "not found"), listing: true)
+        #expect(text.contains("RELAY_BACKEND_URL") && text.contains("RELAY_BACKEND_PROTOCOL=mcp"), "\(text)")
+        #expect(!text.contains("tool name"))
+    }
+
     @Test("the JSON error body wins over the challenge when both are present")
     func bodyOverChallenge() {
         let both = response(401, body: #"{"error":"from_body"}"#, challenge: #"Bearer error="from_header""#)

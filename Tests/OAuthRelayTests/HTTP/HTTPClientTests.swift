@@ -41,6 +41,16 @@ struct HTTPClientTests {
         #expect(fits.body.count == HTTPClient.maxBodyBytes)
     }
 
+    @Test("https:// to a plain HTTP server is a TLS failure that says to use http://")
+    func plainHTTPBehindHTTPS() async throws {
+        let server = try HTTPServer { _ in .text(200, "plain") }
+        let error = await expectFailure(.tls) {
+            _ = try await get("https://127.0.0.1:\(server.port)/", with: HTTPClient(timeout: 5))
+        }
+        #expect(error?.isPlainHTTPAnswer == true, "\(String(describing: error))")
+        #expect(error?.description.contains("use an http:// URL") == true)
+    }
+
     @Test("redirects are followed within the origin and returned as they are across origins")
     func redirects() async throws {
         let other = try HTTPServer { _ in .text(200, "other origin") }

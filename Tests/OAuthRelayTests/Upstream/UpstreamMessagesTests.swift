@@ -75,11 +75,13 @@ struct UpstreamMessagesTests {
             (404, "text/plain", "RELAY_BACKEND_URL"),
             (200, "text/html", "not MCP"),
             (401, "application/json", "refused the account"),
+            (405, "text/html", "RELAY_BACKEND_PROTOCOL=rest"),
         ])
     func statusMessages(status: Int, contentType: String, expected: String) {
         let error = UpstreamError.status(status, body: "<p>\nbody\n</p>", contentType: contentType)
         #expect(error.message.contains(expected))
         #expect(!error.message.contains("\n"))
+        #expect(!error.message.contains("<p>"), "an HTML page is named, not quoted")
     }
 
     @Test("an authorization server named with a root slash is the issuer without it")
