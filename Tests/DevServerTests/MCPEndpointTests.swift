@@ -105,6 +105,15 @@ struct MCPEndpointTests {
         #expect(get.status == 405)
         let answer = #"{"jsonrpc":"2.0","id":"s-1","result":{}}"#
         #expect(try await client.post(answer).status == 202)
+        for id in ["true", "{}", "[1]", "1.5"] {
+            #expect(try await client.post(#"{"jsonrpc":"2.0","id":\#(id),"method":"ping"}"#).status == 400, "id \(id)")
+        }
+        #expect(try await client.post(#"{"jsonrpc":"2.0","id":0,"method":"ping"}"#).status == 200)
+        #expect(try await client.post(#"{"jsonrpc":"2.0","id":7,"method":5}"#).status == 400)
+        let lookalike = "application/jsonx, text/event-streamy"
+        #expect(try await client.post(ping, headers: ["Accept": lookalike]).status == 406)
+        #expect(
+            try await client.post(ping, headers: ["Accept": "text/event-stream;q=0.9, application/json"]).status == 200)
     }
 
     @Test("echo needs no account; whoami gets a 401 naming this endpoint's own resource metadata")

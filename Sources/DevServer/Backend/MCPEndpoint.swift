@@ -39,8 +39,9 @@ struct MCPEndpoint {
     }
 
     private func post(_ request: HTTPRequest) -> HTTPResponse {
-        let accept = request.header("Accept")?.lowercased() ?? ""
-        guard accept.contains("application/json"), accept.contains("text/event-stream") else {
+        let accepted = Set(
+            (request.header("Accept") ?? "").split(separator: ",").compactMap { mediaType(String($0)) })
+        guard accepted.isSuperset(of: ["application/json", "text/event-stream"]) else {
             return failure(
                 406, id: nil, Code.invalidRequest, "the Accept header must list application/json and text/event-stream")
         }
@@ -56,6 +57,12 @@ struct MCPEndpoint {
         let id = message["id"].flatMap { $0 is NSNull ? nil : $0 }
         guard message["jsonrpc"] as? String == "2.0" else {
             return failure(400, id: id, Code.invalidRequest, "jsonrpc must be \"2.0\"")
+        }
+        if let id, !Self.isRequestID(id) {
+            return failure(400, id: nil, Code.invalidRequest, "the id must be a string or an integer")
+        }
+        if message["method"] != nil, !(message["method"] is String) {
+            return failure(400, id: id, Code.invalidRequest, "the method must be a string")
         }
         let authenticator = BearerAuthenticator(context: context, resource: context.mcpResource)
         let caller: BearerAuthenticator.Outcome
@@ -169,6 +176,15 @@ struct MCPEndpoint {
     /// An HTTP error status with a JSON-RPC error body.
     private func failure(_ status: Int, id: Any?, _ code: Int, _ message: String) -> HTTPResponse {
         .json(status, ["jsonrpc": "2.0", "id": id ?? NSNull(), "error": ["code": code, "message": message]])
+    }
+
+    /// A string or an integer, as MCP requires of request ids. JSONSerialization reads `true`
+    /// as an NSNumber too (`is Bool` holds for 0 and 1 as well), so booleans are told apart by
+    /// their class.
+    private static func isRequestID(_ id: Any) -> Bool {
+        if id is String { return true }
+        guard let number = id as? NSNumber, "\(type(of: number))" != "__NSCFBoolean" else { return false }
+        return number.doubleValue == number.doubleValue.rounded()
     }
 
     private func mediaType(_ header: String?) -> String? {

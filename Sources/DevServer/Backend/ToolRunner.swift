@@ -34,7 +34,9 @@ struct ToolRunner {
             guard let text = argument("text"), !text.isEmpty else {
                 throw Failure(message: "create_note needs a non-empty string argument text")
             }
-            let count = context.notes.add(text, for: user)
+            guard let count = context.notes.add(text, for: user) else {
+                throw Failure(message: "\(user) has \(NoteBook.limit) notes already, as many as this server keeps")
+            }
             return "Saved note \(count) for \(user)."
         default:
             throw Failure(message: "the tool \(tool.name) has no implementation", isCallersFault: false)
