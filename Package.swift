@@ -48,12 +48,14 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "RelayCLI", dependencies: ["OAuthRelay"], swiftSettings: strict),
 
+        // Test support: raw loopback connections for tests that speak bytes to their own servers.
+        .target(name: "LoopbackSocket", path: "Tests/LoopbackSocket", swiftSettings: strict),
         .testTarget(
             name: "RelayCryptoTests", dependencies: ["RelayCrypto"], swiftSettings: strict),
         .testTarget(
-            name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: strict),
+            name: "MicroHTTPTests", dependencies: ["MicroHTTP", "LoopbackSocket"], swiftSettings: strict),
         .testTarget(
-            name: "DevServerTests", dependencies: ["DevServer", "JSONWebToken"],
+            name: "DevServerTests", dependencies: ["DevServer", "JSONWebToken", "LoopbackSocket"],
             swiftSettings: strict),
         .testTarget(
             name: "TokenStoresTests", dependencies: ["TokenStores", "RelayCrypto", "TokenStoreStress"],
@@ -62,7 +64,7 @@ let package = Package(
             name: "OAuthRelayTests", dependencies: ["OAuthRelay", "DevServer"],
             swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["DevServer", "OAuthRelay", "MicroHTTP"],
+            name: "EndToEndTests", dependencies: ["DevServer", "OAuthRelay", "MicroHTTP", "LoopbackSocket"],
             swiftSettings: strict),
     ]
 )

@@ -58,6 +58,14 @@ class Relay:
             raise SystemExit(f"the relay answered an error: {answer['error']}")
         return answer["result"]
 
+    def initialize(self):
+        """initialize and notifications/initialized, as every host session begins."""
+        result = self.request("initialize", {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "oauth-relay-demo", "version": "1"}})
+        self.notify("notifications/initialized")
+        print(f"  negotiated protocol {result['protocolVersion']} with {result['serverInfo']['name']}")
+
     def notify(self, method):
         self.process.stdin.write(json.dumps({"jsonrpc": "2.0", "method": method}) + "\n")
         self.process.stdin.flush()
@@ -95,11 +103,7 @@ def remote_mcp(options, environment):
     relay = Relay([options.relay], environment)
 
     step("initialize: the host's request goes to the MCP server, and the server's answer comes back")
-    result = relay.request("initialize", {
-        "protocolVersion": "2025-11-25", "capabilities": {},
-        "clientInfo": {"name": "oauth-relay-demo", "version": "1"}})
-    relay.notify("notifications/initialized")
-    print(f"  negotiated protocol {result['protocolVersion']} with {result['serverInfo']['name']}")
+    relay.initialize()
 
     step("tools/list and echo: no account needed")
     print("  tools: " + ", ".join(tool["name"] for tool in relay.request("tools/list")["tools"]))
@@ -148,11 +152,7 @@ def main():
             relay = Relay([options.relay], environment)
 
             step("initialize")
-            result = relay.request("initialize", {
-                "protocolVersion": "2025-11-25", "capabilities": {},
-                "clientInfo": {"name": "oauth-relay-demo", "version": "1"}})
-            relay.notify("notifications/initialized")
-            print(f"  negotiated protocol {result['protocolVersion']} with {result['serverInfo']['name']}")
+            relay.initialize()
 
             step("tools/list: the backend's tools, through the relay")
             tools = relay.request("tools/list")["tools"]

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackSocket
 import Testing
 
 @testable import OAuthRelay
@@ -138,17 +139,8 @@ struct ReferenceFlowTests {
     }
 
     static func canConnect(port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        return result == 0
+        let fd = connectToLoopback(port: port)
+        defer { if fd >= 0 { close(fd) } }
+        return fd >= 0
     }
 }

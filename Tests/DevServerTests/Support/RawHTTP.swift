@@ -1,25 +1,16 @@
 import Glibc
+import LoopbackSocket
 import Testing
 
 /// Sends `head` (a request line and headers, no body) over a plain TCP socket to 127.0.0.1 and
 /// returns the status of the answer. For requests whose body a client must never have to send,
 /// such as one whose declared length is over the limit: sending it would race the server's close.
 func rawStatus(port: UInt16, head: String) throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = connectToLoopback(port: port)
     try #require(fd >= 0)
     defer { close(fd) }
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    try #require(connected == 0)
     let request = Array(head.utf8)
     try #require(request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } == request.count)
     var received: [UInt8] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LoopbackSocket
 import Testing
 
 /// Sends one HTTP/1.1 request over a plain TCP socket to an IPv6 address and reads the answer
@@ -42,18 +43,8 @@ final class IdleConnection {
     private let fd: Int32
 
     init(port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = connectToLoopback(port: port)
         try #require(fd >= 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        try #require(connected == 0)
     }
 
     deinit { close(fd) }
