@@ -27,7 +27,8 @@ struct DeviceGrantTests {
 
     @Test("pending, then slow_down when polled too fast, then tokens once the user approves")
     func pollingRules() async throws {
-        let fixture = try DevServerFixture { $0.deviceInterval = 1 }
+        // An interval of 4 seconds: two polls in a row fall within it however loaded the machine.
+        let fixture = try DevServerFixture { $0.deviceInterval = 4 }
         let (deviceCode, userCode) = try await start(fixture)
         #expect(try await poll(fixture, deviceCode).error == "authorization_pending")
         #expect(try await poll(fixture, deviceCode).error == "slow_down")
@@ -41,10 +42,10 @@ struct DeviceGrantTests {
             ])
         #expect(approve.status == 200)
 
-        // slow_down raised the interval from 1 to 6 seconds: polling again right away (well
-        // within 6 seconds however loaded the machine is) is still too fast.
+        // slow_down raised the interval from 4 to 9 seconds: polling again right away is still too
+        // fast, and raises it to 14.
         #expect(try await poll(fixture, deviceCode).error == "slow_down", "the interval grew by 5 seconds")
-        try await Task.sleep(for: .seconds(11.2))
+        try await Task.sleep(for: .seconds(14.2))
         let tokens = try await poll(fixture, deviceCode)
         #expect(tokens.status == 200)
         let access = try #require(tokens.json["access_token"] as? String)
