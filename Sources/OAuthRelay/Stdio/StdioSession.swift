@@ -62,21 +62,15 @@ final class StdioSession: Sendable {
     }
 
     private func start(id: JSONValue, method: String, params: JSONValue?) {
-        let duplicate = inFlight.withLock { $0[id] != nil }
-        if duplicate {
+        let started = inFlight.start(id) { [server, writer] release in
+            let answer = await server.respond(id: id, method: method, params: params)
+            if release(), !Task.isCancelled { writer.send(answer) }
+        }
+        if !started {
             writer.send(
                 JSONRPC.error(
                     id: id, code: JSONRPCErrorCode.invalidRequest,
                     message: "invalid request: id \(id) is already in use"))
-            return
-        }
-        // The task registers itself before it can finish, so removal always follows insertion.
-        inFlight.withLock { tasks in
-            tasks[id] = Task {
-                let answer = await server.respond(id: id, method: method, params: params)
-                let current = inFlight.withLock { $0.removeValue(forKey: id) }
-                if current != nil, !Task.isCancelled { writer.send(answer) }
-            }
         }
     }
 
@@ -84,11 +78,7 @@ final class StdioSession: Sendable {
         switch method {
         case "notifications/cancelled":
             guard let id = params?["requestId"] else { return }
-            let task = inFlight.withLock { $0.removeValue(forKey: id) }
-            if let task {
-                logger.debug("request cancelled by the host")
-                task.cancel()
-            }
+            if inFlight.cancel(id) { logger.debug("request cancelled by the host") }
         case "notifications/initialized":
             logger.debug("host initialized")
         default:

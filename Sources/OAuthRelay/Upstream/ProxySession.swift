@@ -98,33 +98,26 @@ final class ProxySession: Sendable {
     }
 
     private func start(id: JSONValue, method: String, params: JSONValue?, body: Data) {
-        let exchange = RequestExchange(
-            id: id, method: method, upstream: upstream, writer: writer, logger: logger)
         let before = lastOneWay.withLock { $0 }
-        let duplicate = inFlight.withLock { $0[id] != nil }
-        guard !duplicate else {
+        let started = inFlight.start(id) { [upstream, writer, logger] release in
+            await before?.value
+            let exchange = RequestExchange(
+                id: id, method: method, upstream: upstream, writer: writer, logger: logger, release: release)
+            await exchange.run(body: body, params: params)
+        }
+        if !started {
             // Two requests under one id could not be told apart, nor cancelled one by one.
             writer.send(
                 JSONRPC.error(
                     id: id, code: JSONRPCErrorCode.invalidRequest,
                     message: "invalid request: id \(id) is already in use"))
-            return
-        }
-        inFlight.withLock { tasks in
-            tasks[id] = Task {
-                await before?.value
-                await exchange.run(body: body, params: params)
-                inFlight.withLock { tasks in
-                    if tasks[id] != nil, !Task.isCancelled { tasks.removeValue(forKey: id) }
-                }
-            }
         }
     }
 
     private func notify(method: String, params: JSONValue?, body: Data) {
         if method == "notifications/cancelled", let id = params?["requestId"] {
             // Abort our HTTP request at once; the server hears of it through the notification.
-            inFlight.withLock { $0.removeValue(forKey: id) }?.cancel()
+            inFlight.cancel(id)
         }
         let opensStream = method == "notifications/initialized"
         forward(body, what: method) { [listener] in

@@ -9,6 +9,8 @@ struct RequestExchange: Sendable {
     let upstream: UpstreamSession
     let writer: MessageWriter
     let logger: Logger
+    /// Frees the request's id just before its answer goes out; false when it was cancelled.
+    let release: InFlightRequests.Release
 
     func run(body: Data, params: JSONValue?) async {
         do {
@@ -105,10 +107,13 @@ struct RequestExchange: Sendable {
                 if isAnswer, method == "initialize", let result = message.member("result") {
                     await upstream.negotiated(result)
                 }
-                writer.send(message)
                 if isAnswer {
                     outcome.answered = true
+                    guard release() else { return outcome }
+                    writer.send(message)
                     onAnswer()
+                } else {
+                    writer.send(message)
                 }
             }
         } catch {
@@ -119,7 +124,7 @@ struct RequestExchange: Sendable {
     }
 
     private func fail(_ message: String) {
-        guard !Task.isCancelled else { return }
+        guard !Task.isCancelled, release() else { return }
         logger.warning("\(method) failed: \(message)")
         writer.send(JSONRPC.error(id: id, code: UpstreamError.code, message: message))
     }

@@ -53,6 +53,29 @@ struct UpstreamProxyTests {
         #expect(relay.stdout.contains { $0.contains(#""id":98765432109876543210987"#) })
     }
 
+    @Test("an id may be used again as soon as its answer has arrived; while in flight it is refused")
+    func idReuse() async throws {
+        let server = try ScriptedMCPServer()
+        let relay = try relay(server)
+        _ = try await relay.initialize()
+        for round in 1...20 {
+            try relay.sendLine(#"{"jsonrpc":"2.0","id":"same","method":"tools/list"}"#)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while relay.stdout.filter({ $0.contains(#""id":"same""#) }).count < round, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let answers = relay.stdout.filter { $0.contains(#""id":"same""#) }
+        #expect(answers.count == 20)
+        #expect(answers.allSatisfy { $0.contains(#""result""#) }, "\(answers.filter { !$0.contains("result") })")
+
+        server.set(.hang(seconds: 1))
+        try relay.sendLine(#"{"jsonrpc":"2.0","id":"twice","method":"tools/call","params":{"name":"slow"}}"#)
+        try relay.sendLine(#"{"jsonrpc":"2.0","id":"twice","method":"tools/call","params":{"name":"slow"}}"#)
+        let refused = try await relay.response(for: "twice")
+        #expect(refused["error"]?["message"]?.stringValue?.contains("already in use") == true, "\(refused)")
+    }
+
     @Test("an SSE answer: every message reaches the host, the notification before the result")
     func sseAnswer() async throws {
         let server = try ScriptedMCPServer()
