@@ -30,6 +30,10 @@ static inline CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption optio
     return curl_multi_setopt(handle, option, value);
 }
 
+static inline CURLcode ccurl_easy_setopt_prereq(CURL *handle, curl_prereq_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
+}
+
 // A write callback's answer that leaves the data unread and pauses the transfer.
 static const size_t ccurl_write_pause = CURL_WRITEFUNC_PAUSE;
 

@@ -11,8 +11,8 @@ final class BodyQueue: Sendable {
     static let highWater = 1 << 20
 
     private struct State {
+        /// Unread chunks, oldest first (a few dozen at most: the transfer pauses at `highWater`).
         var chunks: [Data] = []
-        var next = 0
         var buffered = 0
         var refused = false
         var end: (any Error)??
@@ -61,7 +61,7 @@ final class BodyQueue: Sendable {
         let reader = state.withLock { state -> CheckedContinuation<Data?, any Error>? in
             state.end = .some(error)
             defer { state.reader = nil }
-            return state.chunks.count == state.next ? state.reader : nil
+            return state.chunks.isEmpty ? state.reader : nil
         }
         if let error { reader?.resume(throwing: error) } else { reader?.resume(returning: nil) }
     }
@@ -78,14 +78,9 @@ final class BodyQueue: Sendable {
                             resume = true
                         }
                     }
-                    if state.next < state.chunks.count {
-                        let chunk = state.chunks[state.next]
-                        state.next += 1
+                    if !state.chunks.isEmpty {
+                        let chunk = state.chunks.removeFirst()
                         state.buffered -= chunk.count
-                        if state.next == state.chunks.count {
-                            state.chunks.removeAll(keepingCapacity: true)
-                            state.next = 0
-                        }
                         return .success(chunk)
                     }
                     if let end = state.end { return end.map { .failure($0) } ?? .success(nil) }

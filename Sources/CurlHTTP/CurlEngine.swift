@@ -96,7 +96,8 @@ public final class CurlEngine: @unchecked Sendable {
     private func expireIdle() -> Int32 {
         let now = ContinuousClock.now
         var wait = Duration.seconds(1)
-        for (easy, transfer) in active where !transfer.paused {
+        // Waiting for a connection is bounded by libcurl's connect timeout, not by this one.
+        for (easy, transfer) in active where !transfer.paused && transfer.connected {
             let deadline = transfer.lastActivity + transfer.idleTimeout
             if deadline <= now {
                 active.removeValue(forKey: easy)

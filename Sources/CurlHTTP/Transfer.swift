@@ -26,6 +26,9 @@ final class Transfer: @unchecked Sendable {
     private(set) var lastActivity = ContinuousClock.now
     /// True while paused because the reader is behind; the idle timeout does not run then.
     private(set) var paused = false
+    /// True once the transfer has a connection and its request goes out. Before that it may
+    /// wait for a free connection (64 per host), which is no silence of the server's.
+    private(set) var connected = false
 
     private var status = 0
     private var headers: [String: String] = [:]
@@ -77,6 +80,8 @@ final class Transfer: @unchecked Sendable {
         try configureMethod(request)
         try configureHeaders(request)
 
+        try check(ccurl_easy_setopt_prereq(easy, transferConnected), "connection callback")
+        try check(ccurl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, me), "connection data")
         try check(ccurl_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, transferWrite), "write callback")
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me), "write data")
         try check(ccurl_easy_setopt_write(easy, CURLOPT_HEADERFUNCTION, transferHeader), "header callback")
@@ -122,6 +127,11 @@ final class Transfer: @unchecked Sendable {
 
     /// Marks the transfer as started now, for the idle timeout.
     func started() { lastActivity = .now }
+
+    fileprivate func didConnect() {
+        connected = true
+        lastActivity = .now
+    }
 
     fileprivate func header(_ line: String) {
         lastActivity = .now
@@ -186,6 +196,13 @@ final class Transfer: @unchecked Sendable {
             }
         } else if tooLarge {
             sink.onDone(.failure(CurlError(kind: .tooLarge, detail: "more than \(maxBodyBytes ?? 0) bytes")))
+        } else if code == CURLE_OPERATION_TIMEDOUT, !connected {
+            sink.onDone(
+                .failure(
+                    CurlError(
+                        kind: .unreachable,
+                        detail: "no connection (TCP and TLS) within \(idleTimeout); the server does not accept "
+                            + "connections, or 64 requests to it are in flight already")))
         } else {
             sink.onDone(.failure(CurlError(code: code, message: String(cString: errorBuffer))))
         }
@@ -210,6 +227,11 @@ private let transferWrite: curl_write_callback = { data, size, count, context in
     case .refused: return 0
     case .paused: return ccurl_write_pause
     }
+}
+
+private let transferConnected: curl_prereq_callback = { context, _, _, _, _ in
+    if let context { Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().didConnect() }
+    return CURL_PREREQFUNC_OK
 }
 
 private let transferHeader: curl_write_callback = { data, size, count, context in

@@ -42,6 +42,7 @@ public enum RelayService {
         }
 
         let http = HTTPClient(timeout: configuration.httpTimeout, caFile: configuration.caFile)
+        let writer = MessageWriter(fd: protocolFD)
         let authorizer = Authorizer(configuration: configuration, store: store, http: http, logger: logger)
         let session: any HostSession
         switch backendProtocol {
@@ -50,11 +51,11 @@ public enum RelayService {
                 backend: RESTBackend(baseURL: configuration.backendURL, http: http),
                 authorizer: authorizer, logger: logger)
             session = StdioSession(
-                server: MCPServer(relay: relay, logger: logger), writer: MessageWriter(fd: protocolFD),
+                server: MCPServer(relay: relay, logger: logger), writer: writer,
                 logger: logger)
         case .mcp:
             session = ProxySession.make(
-                configuration: configuration, authorizer: authorizer, writer: MessageWriter(fd: protocolFD),
+                configuration: configuration, authorizer: authorizer, writer: writer,
                 logger: logger)
         }
 
@@ -62,7 +63,9 @@ public enum RelayService {
             logger.info("received signal \(signal); shutting down")
             session.cancelAll()
             session.endUpstreamSession()
-            // The callback listener and connections close with the process.
+            // The last message goes out whole, if the host still reads; the callback listener
+            // and connections close with the process.
+            writer.flush(timeout: .milliseconds(500))
             exit(0)
         }
         defer { signals.cancel() }
@@ -72,6 +75,7 @@ public enum RelayService {
                 "relay.backend": configuration.backendURL.absoluteString, "relay.protocol": backendProtocol.rawValue,
             ])
         await session.run(inputFD: 0)
+        writer.flush(timeout: .seconds(1))
         return 0
     }
 }

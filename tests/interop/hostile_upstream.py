@@ -12,8 +12,9 @@ class HostileUpstream:
     """POST /mcp: initialize gets a JSON answer; tools/call runs the behaviour named by the tool.
     GET /mcp: the server stream, per `stream_behaviour`."""
 
-    def __init__(self, stream_behaviour="none"):
+    def __init__(self, stream_behaviour="none", hold_notifications=False):
         self.stream_behaviour = stream_behaviour
+        self.hold_notifications = hold_notifications
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/mcp"
@@ -77,6 +78,13 @@ class HostileUpstream:
             return True
         message = json.loads(body)
         if "id" not in message:
+            if self.hold_notifications:
+                # An event stream for a notification, kept open: the transport allows only 202.
+                self._start_stream(connection)
+                while not self.stopped:
+                    time.sleep(0.2)
+                    connection.sendall(b": not done\n\n")
+                return False
             self._send(connection, 202, b"", "text/plain")
             return True
         if message["method"] == "initialize":
@@ -134,6 +142,30 @@ class HostileUpstream:
         while time.monotonic() < deadline and not self.stopped:
             time.sleep(0.2)
             connection.sendall(b": still here\n\n")
+        return False
+
+    def _tool_crosstalk(self, connection, request_id):
+        """A response for another request first, then this request's own, twice."""
+        self._start_stream(connection)
+        for answer_id, text in (("someone-else", "forged"), (request_id, "mine"), (request_id, "again")):
+            connection.sendall(b"data: " + self._response(
+                answer_id, {"content": [{"type": "text", "text": text}]}) + b"\n\n")
+        return False
+
+    def _tool_malformed(self, connection, request_id):
+        """A response whose result is a number and no object."""
+        self._send(connection, 200, self._response(request_id, 5), "application/json")
+        return True
+
+    def _tool_fast_flood(self, connection, request_id):
+        """50,000 small notifications as fast as they go, then the answer."""
+        self._start_stream(connection)
+        note = json.dumps({"jsonrpc": "2.0", "method": "notifications/message",
+                           "params": {"level": "info", "data": "n"}})
+        batch = (f"data: {note}\n\n" * 500).encode()
+        for _ in range(100):
+            connection.sendall(batch)
+        connection.sendall(b"data: " + self._response(request_id, {"content": []}) + b"\n\n")
         return False
 
     def _tool_gzip_bomb(self, connection, request_id):

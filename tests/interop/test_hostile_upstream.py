@@ -73,8 +73,8 @@ class Relay:
 def hostile():
     servers = []
 
-    def start(stream_behaviour="none"):
-        server = HostileUpstream(stream_behaviour)
+    def start(stream_behaviour="none", **options):
+        server = HostileUpstream(stream_behaviour, **options)
         servers.append(server)
         return server
 
@@ -150,3 +150,49 @@ def test_a_server_cannot_forge_log_lines_or_reach_the_terminal(hostile, relay_fa
     log = relay.log()
     assert b"\x1b" not in log and b"\x07" not in log
     assert not any(line.startswith(b"oauth-relay info: FORGED") for line in log.splitlines()), log
+
+
+def test_only_the_requests_own_first_response_reaches_the_host(hostile, relay_factory):
+    server = hostile()
+    relay = relay_factory(server.url)
+    relay.call(1, "crosstalk")
+    relay.call(2, "plain")
+    found = relay.messages(lambda found: any(m.get("id") == 2 for m in found))
+    found += relay.messages(lambda found: False, limit=2)  # the rest of the stream is read for a second
+    answers = [m for m in found if "result" in m or "error" in m]
+    assert [m["id"] for m in answers if m["id"] != 2] == [1], answers
+    assert next(m for m in answers if m["id"] == 1)["result"]["content"][0]["text"] == "mine"
+
+
+def test_a_malformed_answer_is_replaced_by_an_error_that_says_so(hostile, relay_factory):
+    server = hostile()
+    relay = relay_factory(server.url)
+    relay.call(1, "malformed")
+    answer = next(m for m in relay.messages(lambda found: any(m.get("id") == 1 for m in found)) if m.get("id") == 1)
+    assert "malformed response" in answer["error"]["message"], answer
+
+
+def test_a_notification_whose_answer_never_ends_holds_nothing_up(hostile, relay_factory):
+    """notifications/initialized gets an event stream that stays open: later requests go on."""
+    server = hostile(hold_notifications=True)
+    relay = relay_factory(server.url)
+    relay.call(1, "plain")
+    assert any(m.get("id") == 1 and "result" in m for m in relay.messages(
+        lambda found: any(m.get("id") == 1 for m in found)))
+
+
+def test_a_cancel_is_heard_while_streams_flood_the_relay(hostile, relay_factory):
+    """Two requests stream 50,000 notifications each as fast as the relay takes them; a quick
+    request and a cancel sent meanwhile are served before the floods end."""
+    server = hostile()
+    relay = relay_factory(server.url)
+    relay.call(1, "fast_flood")
+    relay.call(2, "fast_flood")
+    relay.messages(lambda found: len(found) >= 1000)
+    relay.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 2}})
+    relay.call(3, "plain")
+    found = relay.messages(lambda found: any(m.get("id") == 1 for m in found), limit=120)
+    order = [m["id"] for m in found if "id" in m]
+    assert 3 in order and 1 in order, order[-5:]
+    assert order.index(3) < order.index(1), "the quick request waited for a flood to end"
+    assert 2 not in order, "the cancelled request was answered"

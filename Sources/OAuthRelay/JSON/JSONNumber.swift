@@ -3,7 +3,8 @@
 ///
 /// Two numbers are equal when they denote the same value: `1`, `1.0` and `10e-1` are one number,
 /// and `18446744073709551617` is not `18446744073709551616`. Equality and hashing use an exact
-/// decimal form (digits and a power of ten), never a rounded `Double`.
+/// decimal form (digits and a power of ten), never a rounded `Double`; numbers whose exponent has
+/// more than 15 digits are equal only when written alike.
 public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The literal, valid by RFC 8259 §6.
     public let text: String

@@ -91,14 +91,17 @@ public struct Logger: Sendable {
 }
 
 extension Logger {
-    /// `text` with control characters (C0 but tab, DEL, C1, and the Unicode line and paragraph
-    /// separators) written as `\u{…}` escapes; line feeds are kept when `lineBreaks` is true.
+    /// `text` with control characters (C0 but tab, DEL, C1, the Unicode line and paragraph
+    /// separators, and the invisible and direction-changing format characters that can make a
+    /// line read other than it is) written as `\u{…}` escapes; line feeds are kept when
+    /// `lineBreaks` is true.
     public static func visible(_ text: String, lineBreaks: Bool) -> String {
         func isControl(_ scalar: Unicode.Scalar) -> Bool {
             switch scalar.value {
             case 0x09: false
             case 0x0A: !lineBreaks
             case 0x00..<0x20, 0x7F...0x9F, 0x2028, 0x2029: true
+            case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF: true
             default: false
             }
         }

@@ -19,6 +19,9 @@ struct MCPServer: Sendable {
             return JSONRPC.error(id: id, code: JSONRPCErrorCode.internalError, message: error.message)
         } catch let error as OAuthError {
             return JSONRPC.error(id: id, code: JSONRPCErrorCode.internalError, message: error.message)
+        } catch is CancellationError {
+            // The host cancelled the request; its answer is not sent.
+            return JSONRPC.error(id: id, code: JSONRPCErrorCode.internalError, message: "cancelled")
         } catch {
             logger.error("unexpected failure in \(method): \(type(of: error))")
             return JSONRPC.error(id: id, code: JSONRPCErrorCode.internalError, message: "internal error in \(method)")

@@ -103,8 +103,19 @@ struct RawMessage: Sendable {
     /// nor is one that names a member twice, which readers would take in different ways.
     var isJSONRPC: Bool {
         guard Set(members.map(\.name)).count == members.count, member("jsonrpc") == "2.0" else { return false }
-        if has("method") { return method != nil && !has("result") && !has("error") }
-        return id != nil && has("result") != has("error")
+        if has("method") {
+            return method != nil && !has("result") && !has("error") && (id.map(\.isValidRequestID) ?? true)
+        }
+        guard let id, id.isValidRequestID || id == .null else { return false }
+        return has("result") != has("error")
+    }
+
+    /// A response whose `result` is an object (every MCP result is), or whose `error` is an
+    /// object with an integer `code` and a string `message` (JSON-RPC 2.0 §5.1).
+    var isWellFormedResponse: Bool {
+        if let result = member("result") { return result.objectValue != nil }
+        guard let error = member("error") else { return false }
+        return error["code"]?.intValue != nil && error["message"]?.stringValue != nil
     }
 
     /// The message as text, for tests and logs.

@@ -26,7 +26,7 @@ final class StdioSession: Sendable {
         for await line in LineReader.lines(fd: inputFD, maxLineBytes: Self.maxLineBytes) {
             switch line {
             case .tooLong:
-                writer.send(
+                writer.post(
                     JSONRPC.error(
                         id: .null, code: JSONRPCErrorCode.parseError,
                         message: "message longer than \(Self.maxLineBytes) bytes"))
@@ -47,10 +47,10 @@ final class StdioSession: Sendable {
     private func dispatch(_ message: IncomingMessage) {
         switch message {
         case .unparseable:
-            writer.send(
+            writer.post(
                 JSONRPC.error(id: .null, code: JSONRPCErrorCode.parseError, message: "parse error: not valid JSON"))
         case .invalid(let id, let reason):
-            writer.send(
+            writer.post(
                 JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidRequest, message: "invalid request: \(reason)"))
         case .response:
             logger.debug("ignoring a response; the relay sends no requests")
@@ -64,10 +64,10 @@ final class StdioSession: Sendable {
     private func start(id: JSONValue, method: String, params: JSONValue?) {
         let started = inFlight.start(id) { [server, writer] release in
             let answer = await server.respond(id: id, method: method, params: params)
-            if release(), !Task.isCancelled { writer.send(answer) }
+            if release(), !Task.isCancelled { await writer.send(answer) }
         }
         if !started {
-            writer.send(
+            writer.post(
                 JSONRPC.error(
                     id: id, code: JSONRPCErrorCode.invalidRequest,
                     message: "invalid request: id \(id) is already in use"))

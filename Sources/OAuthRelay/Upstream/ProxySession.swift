@@ -30,7 +30,7 @@ final class ProxySession: Sendable {
         for await line in LineReader.lines(fd: inputFD, maxLineBytes: StdioSession.maxLineBytes) {
             switch line {
             case .tooLong:
-                writer.send(
+                writer.post(
                     JSONRPC.error(
                         id: .null, code: JSONRPCErrorCode.parseError,
                         message: "message longer than \(StdioSession.maxLineBytes) bytes"))
@@ -85,15 +85,15 @@ final class ProxySession: Sendable {
     private func answerInvalid(_ bytes: [UInt8]) {
         switch IncomingMessage(line: bytes) {
         case .unparseable:
-            writer.send(
+            writer.post(
                 JSONRPC.error(
                     id: .null, code: JSONRPCErrorCode.parseError, message: "parse error: not valid JSON"))
         case .invalid(let id, let reason):
-            writer.send(
+            writer.post(
                 JSONRPC.error(
                     id: id, code: JSONRPCErrorCode.invalidRequest, message: "invalid request: \(reason)"))
         default:
-            writer.send(JSONRPC.error(id: .null, code: JSONRPCErrorCode.invalidRequest, message: "invalid request"))
+            writer.post(JSONRPC.error(id: .null, code: JSONRPCErrorCode.invalidRequest, message: "invalid request"))
         }
     }
 
@@ -107,7 +107,7 @@ final class ProxySession: Sendable {
         }
         if !started {
             // Two requests under one id could not be told apart, nor cancelled one by one.
-            writer.send(
+            writer.post(
                 JSONRPC.error(
                     id: id, code: JSONRPCErrorCode.invalidRequest,
                     message: "invalid request: id \(id) is already in use"))
@@ -125,26 +125,47 @@ final class ProxySession: Sendable {
         }
     }
 
+    /// How long later messages wait for the server to take a notification or response (the
+    /// head of its answer), so that it sees them in the host's order without a server that never
+    /// answers holding them all up.
+    static let oneWayWait: Duration = .seconds(2)
+
     /// POSTs a notification or a response; the server answers 202 and nothing else.
     private func forward(_ body: Data, what: String, then: (@Sendable () -> Void)? = nil) {
         lastOneWay.withLock { last in
             let before = last
             last = Task {
                 await before?.value
-                await self.deliver(body, what: what)
+                let (taken, signal) = AsyncStream<Void>.makeStream()
+                Task { await self.deliver(body, what: what, taken: signal) }
+                await withTimeLimit(Self.oneWayWait) {
+                    for await _ in taken { break }
+                }
                 then?()
             }
         }
     }
 
-    private func deliver(_ body: Data, what: String) async {
+    private func deliver(_ body: Data, what: String, taken: AsyncStream<Void>.Continuation) async {
+        defer { taken.finish() }
         do {
             let reply = try await upstream.send(body, method: nil, params: nil)
+            taken.yield()
             switch reply {
             case .refused(let status, _, _):
                 logger.warning("the MCP server refused a \(what) with HTTP \(status)")
             case .messages(let stream, _):
-                for try await item in stream { if let message = item.message { writer.send(message) } }
+                // Only a request's answer is a stream by the transport's rules; one for a
+                // notification is read briefly and its messages passed on.
+                await withTimeLimit(RequestExchange.drainAfterAnswer) {
+                    do {
+                        for try await item in stream {
+                            if let message = item.message { await self.writer.send(message) }
+                        }
+                    } catch {
+                        self.logger.debug("the answer stream to a \(what) failed: \(error)")
+                    }
+                }
             case .accepted:
                 break
             }
@@ -155,5 +176,15 @@ final class ProxySession: Sendable {
 
     private func drain() async {
         await inFlight.drain(timeout: Self.drainTimeout)
+    }
+}
+
+/// Runs `operation`, cancelling it once `limit` has passed.
+func withTimeLimit(_ limit: Duration, _ operation: @escaping @Sendable () async -> Void) async {
+    await withTaskGroup(of: Void.self) { group in
+        group.addTask { await operation() }
+        group.addTask { try? await Task.sleep(for: limit) }
+        await group.next()
+        group.cancelAll()
     }
 }

@@ -17,13 +17,17 @@ struct RequestExchange: Sendable {
             let reply = try await upstream.send(body, method: method, params: params)
             switch reply {
             case .messages(let stream, _):
-                if try await relayResuming(stream) { return }
-                guard !Task.isCancelled else { return }
-                fail("the MCP server ended its answer to \(method) without a response")
+                let outcome = try await relayResuming(stream)
+                guard !outcome.answered, !Task.isCancelled else { return }
+                await fail(
+                    outcome.malformed
+                        ? "the MCP server answered \(method) with a malformed response (not a JSON-RPC result "
+                            + "object or error object)"
+                        : "the MCP server ended its answer to \(method) without a response")
             case .accepted:
-                fail("the MCP server accepted \(method) but sent no response")
+                await fail("the MCP server accepted \(method) but sent no response")
             case .refused(let status, let headers, let body):
-                fail(
+                await fail(
                     UpstreamError.status(
                         status, body: String(decoding: body, as: UTF8.self),
                         contentType: headers["content-type"]
@@ -32,17 +36,17 @@ struct RequestExchange: Sendable {
         } catch is CancellationError {
             logger.debug("request \(method) cancelled")
         } catch let error as UpstreamError {
-            if !Task.isCancelled { fail(error.message) }
+            if !Task.isCancelled { await fail(error.message) }
         } catch let error as OAuthError {
-            fail(error.message)
+            await fail(error.message)
         } catch {
-            if !Task.isCancelled { fail("the request to the MCP server failed: \(error)") }
+            if !Task.isCancelled { await fail("the request to the MCP server failed: \(error)") }
         }
     }
 
     /// Relays the answer stream; when it drops before the response and its events had ids, the
     /// server's stream is resumed with GET and `Last-Event-ID` (the transport's resumability).
-    private func relayResuming(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>) async throws -> Bool {
+    private func relayResuming(_ stream: AsyncThrowingStream<UpstreamMessage, any Error>) async throws -> Outcome {
         var outcome = await relay(stream, lastEventID: nil)
         var attempts = 0
         while !outcome.answered, let lastEventID = outcome.lastEventID, attempts < 3, !Task.isCancelled {
@@ -51,12 +55,14 @@ struct RequestExchange: Sendable {
             guard let resumed = try await upstream.listen(lastEventID: lastEventID) else { break }
             outcome = await relay(resumed, lastEventID: lastEventID)
         }
-        if !outcome.answered, let failure = outcome.failure { throw failure }
-        return outcome.answered
+        if !outcome.answered, !outcome.malformed, let failure = outcome.failure { throw failure }
+        return outcome
     }
 
     private struct Outcome {
         var answered = false
+        /// A response with this request's id came, but not in the shape of a result or an error.
+        var malformed = false
         var lastEventID: String?
         var failure: (any Error)?
     }
@@ -64,7 +70,7 @@ struct RequestExchange: Sendable {
     /// How long the rest of an answer stream is read after its response. The server should end
     /// the stream then; reading on keeps the keep-alive connection, but a server that holds the
     /// stream open must not hold a connection of the relay's pool, and the request, forever.
-    static let drainAfterAnswer: Duration = .seconds(2)
+    static let drainAfterAnswer: Duration = .seconds(1)
 
     /// Writes every message to the host and notes whether the response went out; after the
     /// response, reads the stream on for at most `drainAfterAnswer`.
@@ -103,17 +109,29 @@ struct RequestExchange: Sendable {
                 if let id = item.eventID { outcome.lastEventID = id }
                 guard let message = item.message else { continue }
                 if Task.isCancelled { return Outcome(answered: true) }
-                let isAnswer = !outcome.answered && message.isResponse && message.id == id
+                if message.isResponse {
+                    // On a request's stream only its own first response belongs: another id's,
+                    // or a second one that could meet a newer request under this id, is dropped.
+                    guard !outcome.answered, message.id == id else {
+                        logger.debug("dropped a response that does not answer \(method) on its stream")
+                        continue
+                    }
+                    guard message.isWellFormedResponse else {
+                        outcome.malformed = true
+                        continue
+                    }
+                }
+                let isAnswer = message.isResponse
                 if isAnswer, method == "initialize", let result = message.member("result") {
                     await upstream.negotiated(result)
                 }
                 if isAnswer {
                     outcome.answered = true
                     guard release() else { return outcome }
-                    writer.send(message)
+                    await writer.send(message)
                     onAnswer()
                 } else {
-                    writer.send(message)
+                    await writer.send(message)
                 }
             }
         } catch {
@@ -123,9 +141,9 @@ struct RequestExchange: Sendable {
         return outcome
     }
 
-    private func fail(_ message: String) {
+    private func fail(_ message: String) async {
         guard !Task.isCancelled, release() else { return }
         logger.warning("\(method) failed: \(message)")
-        writer.send(JSONRPC.error(id: id, code: UpstreamError.code, message: message))
+        await writer.send(JSONRPC.error(id: id, code: UpstreamError.code, message: message))
     }
 }

@@ -54,7 +54,13 @@ final class ServerStreamListener: Sendable {
                     if let retry = item.retry { delay = max(.milliseconds(retry), Self.minimumDelay) }
                     if let message = item.message {
                         delivered = true
-                        writer.send(message)
+                        // The server's own stream carries requests and notifications; a response
+                        // here answers nothing the host is waiting for on it.
+                        guard !message.isResponse else {
+                            logger.debug("dropped a response on the MCP server's own stream")
+                            continue
+                        }
+                        await writer.send(message)
                     }
                 }
             } catch is CancellationError {

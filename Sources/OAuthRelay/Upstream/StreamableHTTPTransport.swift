@@ -168,7 +168,8 @@ private actor EventReader {
                     "the MCP server sent an event larger than \(SSEParser.defaultMaxEventBytes >> 20) MiB; "
                         + "the stream was closed")
             }
-            for event in events where event.type == "message" {
+            // Message events, and data-less ones that only carry a retry time (type "").
+            for event in events where event.type == "message" || event.type.isEmpty {
                 // An event that is not a JSON-RPC message is dropped; its id still counts.
                 let message = event.dataBytes.isEmpty ? nil : (try? RawMessage(event.dataBytes))
                 ready.append(

@@ -43,11 +43,11 @@ struct HTTPClientTests {
 
     @Test("https:// to a plain HTTP server is a TLS failure that says to use http://")
     func plainHTTPBehindHTTPS() async throws {
-        let server = try HTTPServer { _ in .text(200, "plain") }
+        let server = try PlainAnswerServer()
         let error = await expectFailure(.tls) {
             _ = try await get("https://127.0.0.1:\(server.port)/", with: HTTPClient(timeout: 5))
         }
-        #expect(error?.isPlainHTTPAnswer == true, "\(String(describing: error))")
+        #expect(error?.isPlainHTTPAnswer == true, "\(String(describing: error?.detail))")
         #expect(error?.description.contains("use an http:// URL") == true)
     }
 

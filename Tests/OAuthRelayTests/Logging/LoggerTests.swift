@@ -12,6 +12,7 @@ struct LoggerTests {
             ("cr\rback\u{08}space\u{0}nul", #"cr\u{d}back\u{8}space\u{0}nul"#),
             ("c1\u{85}and\u{2028}separators", #"c1\u{85}and\u{2028}separators"#),
             ("tabs\tand é stay", "tabs\tand é stay"),
+            ("evil\u{202E}txt.exe\u{200B}\u{FEFF}", #"evil\u{202e}txt.exe\u{200b}\u{feff}"#),
         ])
     func escapes(raw: String, shown: String) {
         let log = LogRecorder()
