@@ -37,22 +37,9 @@ extension CurlEngine {
             })
         let transfer = try Transfer(request, sink: sink)
         queue.transfer = transfer
-        do {
-            let head = try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    waiter.withLock { $0 = continuation }
-                    submit(transfer)
-                }
-            } onCancel: {
-                cancel(transfer)
-            }
-            let body = AsyncThrowingStream<Data, any Error> { try await queue.next() }
-            return CurlStreamingResponse(head: head, body: body)
-        } catch let error as CurlError {
-            throw error
-        } catch {
-            throw CurlError(kind: .other, detail: "\(type(of: error))")
-        }
+        let head = try await submitAndWait(transfer) { continuation in waiter.withLock { $0 = continuation } }
+        let body = AsyncThrowingStream<Data, any Error> { try await queue.next() }
+        return CurlStreamingResponse(head: head, body: body)
     }
 
     /// Sends a request and reads the whole body, at most `request.maxBodyBytes`.
@@ -65,19 +52,27 @@ extension CurlEngine {
             onData: nil,
             onDone: { result in waiter.withLock { $0.take() }?.resume(with: result.mapError { $0 }) })
         let transfer = try Transfer(request, sink: sink)
+        let body = try await submitAndWait(transfer) { continuation in waiter.withLock { $0 = continuation } }
+        guard let received = head.withLock({ $0 }) else {
+            throw CurlError(kind: .other, detail: "no response")
+        }
+        return (received, body)
+    }
+
+    /// Submits `transfer` and waits for the continuation that `install` hands to its sink;
+    /// cancelling the task cancels the transfer.
+    private func submitAndWait<Value: Sendable>(
+        _ transfer: Transfer, install: (CheckedContinuation<Value, any Error>) -> Void
+    ) async throws(CurlError) -> Value {
         do {
-            let body = try await withTaskCancellationHandler {
+            return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
-                    waiter.withLock { $0 = continuation }
+                    install(continuation)
                     submit(transfer)
                 }
             } onCancel: {
                 cancel(transfer)
             }
-            guard let received = head.withLock({ $0 }) else {
-                throw CurlError(kind: .other, detail: "no response")
-            }
-            return (received, body)
         } catch let error as CurlError {
             throw error
         } catch {

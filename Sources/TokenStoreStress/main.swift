@@ -72,6 +72,7 @@ func runBench(rounds: Int, configuration: StoreConfiguration, store: any TokenSt
         let value = Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
         return String(format: "%.3f", value)
     }
+    // This helper's stdout is read by scripts/bench.py; it is not the relay and has no MCP stream.
     print(
         "\(store.name) first_load_ms=\(milliseconds(firstLoad)) "
             + "save_ms=\(milliseconds(saves.sorted()[rounds / 2])) load_ms=\(milliseconds(loads.sorted()[rounds / 2]))")

@@ -91,7 +91,7 @@ struct AuthorizationResponseTests {
     }
 
     @Test(
-        "A server that forgot the registration: the sign-in that cannot finish is noticed, and one more registration mends it"
+        "A server that forgot the registration: the stuck sign-in is noticed, one more registration mends it"
     )
     func forgottenRegistration() async throws {
         let bed = try TestBed()

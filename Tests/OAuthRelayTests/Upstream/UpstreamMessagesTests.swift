@@ -25,13 +25,15 @@ struct UpstreamMessagesTests {
     @Test("a pretty-printed JSON answer reaches the host as it was sent, on one line")
     func prettyBody() async throws {
         let body =
-            "{\n  \"jsonrpc\": \"2.0\",\r\n  \"id\": 18446744073709551617,\n  \"result\": {\"z\": 1.50, \"a\": \"x\\ny\"}\n}\n"
+            "{\n  \"jsonrpc\": \"2.0\",\r\n  \"id\": 18446744073709551617,\n"
+            + "  \"result\": {\"z\": 1.50, \"a\": \"x\\ny\"}\n}\n"
         var items: [RawMessage] = []
         for try await item in StreamableHTTPTransport.messages(inJSON: Data(body.utf8)) {
             items.append(try #require(item.message))
         }
         let expected =
-            "{   \"jsonrpc\": \"2.0\",    \"id\": 18446744073709551617,   \"result\": {\"z\": 1.50, \"a\": \"x\\ny\"} } "
+            "{   \"jsonrpc\": \"2.0\",    \"id\": 18446744073709551617,   "
+            + "\"result\": {\"z\": 1.50, \"a\": \"x\\ny\"} } "
         #expect(items.map(\.text) == [expected])
         #expect(items.first?.id == .number(JSONNumber(validLiteral: "18446744073709551617")))
     }
