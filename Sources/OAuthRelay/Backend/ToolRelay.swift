@@ -78,7 +78,8 @@ struct ToolRelay: Sendable {
         switch response.status {
         case 401: text += ". The account's sign-in was rejected; call the tool again to sign in anew."
         case 403: text += ". The account lacks permission for this."
-        case 404 where listing, 405 where listing:
+        // A 404 that is not the backend's "no such tool" means the URL itself is wrong.
+        case 404 where listing || code != "tool_not_found", 405 where listing:
             text +=
                 ". Check RELAY_BACKEND_URL: a REST backend's base URL serves GET /mcp/tools; for a remote "
                 + "MCP server's endpoint, set RELAY_BACKEND_PROTOCOL=mcp."

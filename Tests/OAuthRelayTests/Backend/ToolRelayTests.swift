@@ -73,6 +73,9 @@ struct ToolRelayTests {
         let text = ToolRelay.describeFailure(response(404, body: "not found"), listing: true)
         #expect(text.contains("RELAY_BACKEND_URL") && text.contains("RELAY_BACKEND_PROTOCOL=mcp"), "\(text)")
         #expect(!text.contains("tool name"))
+        // A call's 404 without the backend's tool_not_found: the URL is wrong, not the tool.
+        let call = ToolRelay.describeFailure(response(404, body: #"{"error":"not_found"}"#))
+        #expect(call.contains("RELAY_BACKEND_URL") && !call.contains("tool name"), "\(call)")
     }
 
     @Test("the JSON error body wins over the challenge when both are present")
