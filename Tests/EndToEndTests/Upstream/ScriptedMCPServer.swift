@@ -5,13 +5,15 @@ import Synchronization
 @testable import OAuthRelay
 
 /// A scripted Streamable HTTP MCP endpoint at `/mcp` for proxy-mode tests: sessions, and a
-/// behaviour per test (expire sessions, answer HTML or 500, hang, stream several messages).
+/// behaviour per test (expire sessions, answer HTML or 500, hold an answer, stream several messages).
 final class ScriptedMCPServer: Sendable {
     enum Behaviour: Sendable {
         case normal
         case html
         case serverError
-        case hang(seconds: Double)
+        /// tools/call waits until `release()`, a `notifications/cancelled` arrives, or 30 s
+        /// pass, and then answers as usual.
+        case hold
         /// tools/call answers with a stream that breaks off after one event; the response comes
         /// only on a GET that resumes from that event's id.
         case breakOff
@@ -35,6 +37,10 @@ final class ScriptedMCPServer: Sendable {
         var requireBearer = false
         var stepUpScope: String?
         var tokens: [String] = []
+        /// tools/call requests that reached `.hold`, and how many of them have answered.
+        var held = 0
+        var heldAnswered = 0
+        var releasedHeld = false
     }
 
     let state = Locked(State())
@@ -56,6 +62,17 @@ final class ScriptedMCPServer: Sendable {
     func set(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
 
     var received: [(message: JSONValue, session: String?)] { state.withLock { $0.received } }
+
+    /// Lets every held tools/call answer.
+    func release() { state.withLock { $0.releasedHeld = true } }
+
+    /// Waits (at most 10 s) until `condition` holds for the server's state.
+    func wait(until condition: @Sendable (State) -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !state.withLock({ condition($0) }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
 
     private static func handle(_ request: HTTPRequest, _ state: Locked<State>) -> HTTPResponse {
         guard request.path == "/mcp" else { return .text(404, "not found") }
@@ -81,7 +98,7 @@ final class ScriptedMCPServer: Sendable {
         switch behaviour {
         case .html: return .html(200, "<html><body>Sign in to continue</body></html>")
         case .serverError: return .text(502, "bad gateway")
-        case .hang(let seconds) where method == "tools/call": Thread.sleep(forTimeInterval: seconds)
+        case .hold where method == "tools/call": hold(state)
         case .breakOff where method == "tools/call" && known:
             let note: JSONValue = [
                 "jsonrpc": "2.0", "method": "notifications/message",
@@ -126,6 +143,19 @@ final class ScriptedMCPServer: Sendable {
                 body: Array((body ?? "").utf8))
         default:
             return json(JSONRPC.result(id: id, ["tools": [], "session": .string(session ?? "")]))
+        }
+    }
+
+    private static func hold(_ state: Locked<State>) {
+        state.withLock { $0.held += 1 }
+        defer { state.withLock { $0.heldAnswered += 1 } }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let done = state.withLock { state in
+                state.releasedHeld || state.received.contains { $0.message["method"] == "notifications/cancelled" }
+            }
+            if done { return }
+            Thread.sleep(forTimeInterval: 0.01)
         }
     }
 

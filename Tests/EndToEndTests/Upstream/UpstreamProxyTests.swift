@@ -69,8 +69,10 @@ struct UpstreamProxyTests {
         #expect(answers.count == 20)
         #expect(answers.allSatisfy { $0.contains(#""result""#) }, "\(answers.filter { !$0.contains("result") })")
 
-        server.set(.hang(seconds: 1))
+        server.set(.hold)
+        defer { server.release() }
         try relay.sendLine(#"{"jsonrpc":"2.0","id":"twice","method":"tools/call","params":{"name":"slow"}}"#)
+        try await server.wait { $0.held == 1 }
         try relay.sendLine(#"{"jsonrpc":"2.0","id":"twice","method":"tools/call","params":{"name":"slow"}}"#)
         let refused = try await relay.response(for: "twice")
         #expect(refused["error"]?["message"]?.stringValue?.contains("already in use") == true, "\(refused)")
@@ -134,9 +136,10 @@ struct UpstreamProxyTests {
         let server = try ScriptedMCPServer()
         let relay = try relay(server, ["RELAY_HTTP_TIMEOUT": "1"])
         _ = try await relay.initialize()
-        // The server answers after 4 s; a relay that waited would pass that answer on, so an
-        // error naming the setting proves it gave up first.
-        server.set(.hang(seconds: 4))
+        // The server holds its answer until the test ends; only the relay's own timeout can
+        // produce an error that names the setting.
+        server.set(.hold)
+        defer { server.release() }
         let answer = try await relay.request("tools/call", params: ["name": "slow"], timeout: .seconds(10))
         #expect(answer["error"]?["message"]?.stringValue?.contains("RELAY_HTTP_TIMEOUT") == true)
         #expect(answer["result"] == nil)
@@ -147,13 +150,17 @@ struct UpstreamProxyTests {
         let server = try ScriptedMCPServer()
         let relay = try relay(server)
         _ = try await relay.initialize()
-        server.set(.hang(seconds: 3))
+        server.set(.hold)
+        defer { server.release() }
         let id = try relay.send("tools/call", params: ["name": "slow"])
-        try await Task.sleep(for: .milliseconds(300))
+        try await server.wait { $0.held == 1 }
         try relay.notify("notifications/cancelled", params: ["requestId": id, "reason": "user"])
         let ping = try await relay.request("ping", timeout: .seconds(2))
         #expect(ping["result"] != nil)
-        try await Task.sleep(for: .seconds(3.5))
+        // The held call answers once the server has seen the cancellation; the relay, which
+        // abandoned the request, must not pass that late answer on.
+        try await server.wait { $0.heldAnswered == 1 }
+        try await Task.sleep(for: .milliseconds(300))
         let answered = relay.stdout.contains { line in
             (try? JSONValue(parsing: Data(line.utf8)))?["id"] == id
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MicroHTTP
+import Synchronization
 import Testing
 
 @testable import OAuthRelay
@@ -72,25 +73,23 @@ struct HTTPClientTests {
 
     @Test("cancelling the task ends the request at once as cancelled")
     func cancellation() async throws {
-        let server = try HTTPServer { _ in
-            Thread.sleep(forTimeInterval: 2)
-            return .text(200, "late")
-        }
+        let server = try HeldAnswerServer()
+        defer { server.release() }
         let client = HTTPClient(timeout: 10)
         let url = server.baseURL
         let task = Task { try await get(url, with: client) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancelled only once the request is at the server, whose answer waits until the test ends:
+        // a response here could only mean the cancellation was lost.
+        try await server.waitForRequest()
         task.cancel()
         _ = await expectFailure(.cancelled) { _ = try await task.value }
     }
 
     @Test("a server that sends nothing for the timeout fails as timed out")
     func idleTimeout() async throws {
-        let server = try HTTPServer { _ in
-            Thread.sleep(forTimeInterval: 2)
-            return .text(200, "late")
-        }
-        // The kind is the proof: waiting out the server would have produced its answer.
+        let server = try HeldAnswerServer()
+        defer { server.release() }
+        // The answer is held until the test ends, so only the client's own timeout can end the wait.
         _ = await expectFailure(.timedOut) { _ = try await get(server.baseURL, with: HTTPClient(timeout: 0.5)) }
     }
 
@@ -109,5 +108,43 @@ struct HTTPClientTests {
         #expect(error?.description.contains("certificate") == true)
         let trusted = try await get(server.url, with: HTTPClient(timeout: 5, caFile: server.certificate))
         #expect(trusted.text == "trusted")
+    }
+}
+
+/// A server that answers only once the test releases it (or after 30 s), and tells when a request
+/// has arrived: tests of waiting depend on events, not on how fast a loaded machine schedules them.
+private final class HeldAnswerServer: Sendable {
+    private final class Flags: Sendable {
+        let arrivals = Atomic<Int>(0)
+        let released = Atomic<Bool>(false)
+    }
+
+    private let flags = Flags()
+    private let server: HTTPServer
+
+    init() throws {
+        let flags = flags
+        server = try HTTPServer { _ in
+            flags.arrivals.add(1, ordering: .sequentiallyConsistent)
+            let deadline = Date().addingTimeInterval(30)
+            while !flags.released.load(ordering: .sequentiallyConsistent), Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            return .text(200, "late")
+        }
+    }
+
+    var baseURL: String { server.baseURL }
+
+    /// Returns once a request has reached the handler.
+    func waitForRequest() async throws {
+        while flags.arrivals.load(ordering: .sequentiallyConsistent) == 0 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    func release() {
+        flags.released.store(true, ordering: .sequentiallyConsistent)
+        server.stop()
     }
 }
