@@ -174,16 +174,6 @@ struct HTTPServerTests {
         #expect(request.remote == "::1")
     }
 
-    @Test("URLSession reaches an IPv6 literal URL (fails on this toolchain: corelibs-foundation 5496)")
-    func ipv6WithURLSession() async throws {
-        let server = try echoServer(host: "::1")
-        defer { server.stop() }
-        await withKnownIssue("swift-corelibs-foundation rejects IPv6 literal hosts with NSURLErrorBadURL") {
-            let fetched = try await fetch(server.baseURL + "/six")
-            #expect(fetched.status == 200)
-        }
-    }
-
     @Test("response status, headers and body reach the client")
     func responseShape() async throws {
         let server = try HTTPServer { _ in
