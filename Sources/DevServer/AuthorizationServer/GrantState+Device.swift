@@ -42,18 +42,17 @@ extension GrantState {
         deviceCodes[deviceCode]?.status = status
     }
 
-    /// One poll of the token endpoint, with RFC 8628 §3.5's rules. Returns the approved
+    /// One poll of the token endpoint at `now`, with RFC 8628 §3.5's rules. Returns the approved
     /// authorization and its user when tokens may be issued.
-    mutating func pollDevice(_ deviceCode: String, clientID: String, autoConsent: ConsentMode)
+    mutating func pollDevice(_ deviceCode: String, clientID: String, autoConsent: ConsentMode, now: Date = Date())
         throws(OAuthError) -> (authorization: DeviceAuthorization, user: String)
     {
         guard var authorization = deviceCodes[deviceCode], authorization.clientID == clientID else {
             throw .invalidGrant("the device code is unknown")
         }
-        guard authorization.expiresAt > Date() else {
+        guard authorization.expiresAt > now else {
             throw OAuthError(400, "expired_token", "the device code has expired; start again")
         }
-        let now = Date()
         defer { deviceCodes[deviceCode] = authorization }
         if let last = authorization.lastPoll, now.timeIntervalSince(last) < Double(authorization.interval) {
             authorization.lastPoll = now
