@@ -40,7 +40,8 @@ struct FieldCaseTests {
     @Test("CASES 12: a forged callback gets 400 and changes nothing; the real one still succeeds")
     func forgedCallbackIgnored() async throws {
         let bed = try TestBed()
-        let relay = try await bed.startRelay(["RELAY_BROWSER": "manual"])
+        // A long sign-in window: the forged callbacks go first, however slowly the test runs.
+        let relay = try await bed.startRelay(["RELAY_BROWSER": "manual", "RELAY_AUTH_TIMEOUT": "600"])
         let call = try relay.send("tools/call", params: ["name": "whoami", "arguments": [:]])
         let authorizeURL = try await Self.waitForAuthorizeURL(relay)
         let port = try #require(ReferenceFlowTests.callbackPort(in: relay.stderr) as UInt16?)

@@ -76,9 +76,9 @@ struct ProtocolTests {
         let relay = try await bed.startRelay(["RELAY_BROWSER": "manual", "RELAY_AUTH_TIMEOUT": "60"])
         let pending = try relay.send("tools/call", params: ["name": "whoami", "arguments": [:]])
         _ = try await FieldCaseTests.waitForAuthorizeURL(relay)
-        let ping = try await relay.request("ping", timeout: .seconds(5))
+        let ping = try await relay.request("ping", timeout: .seconds(30))
         #expect(ping["result"] == [:])
-        let echo = try await relay.callTool("echo", ["message": "meanwhile"], timeout: .seconds(5))
+        let echo = try await relay.callTool("echo", ["message": "meanwhile"], timeout: .seconds(30))
         #expect(echo.toolText.contains("meanwhile"))
 
         try relay.notify("notifications/cancelled", params: ["requestId": pending, "reason": "test"])

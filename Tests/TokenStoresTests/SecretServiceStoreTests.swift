@@ -92,12 +92,13 @@ struct SecretServiceStoreTests {
 
     @Test("no session bus: a fast, specific error (CASES 14)", arguments: [nil, "", "autolaunch:"])
     func noSessionBus(address: String?) throws {
-        let store = try Self.store(busAddress: address)
+        // A deadline of a minute and an answer well within it: nothing was waited for.
+        let store = try Self.store(busAddress: address, timeout: 60)
         let started = Date()
         let error = try #require(throws: TokenStoreError.self) { try store.load(Samples.key) }
         #expect(error.code == .noSessionBus)
         #expect(error.message.contains("no D-Bus session bus"))
-        #expect(Date().timeIntervalSince(started) < 0.5)
+        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test("a bus without a Secret Service provider: its own error (CASES 15)")
@@ -114,7 +115,8 @@ struct SecretServiceStoreTests {
     func locked() throws {
         let address = try #require(Self.busAddress, "run through scripts/with-keyring.sh")
         let path = try KeyringTestSupport.createLockedCollection(busAddress: address, label: "relay-test-locked")
-        let store = try Self.store(collection: path, timeout: 3)
+        // The codes show that no operation ran into its deadline (that would be `.timeout`).
+        let store = try Self.store(collection: path, timeout: 60)
         let started = Date()
         for operation in [
             { _ = try store.load(Samples.key) }, { try store.save(Samples.tokens(), for: Samples.key) },
@@ -125,7 +127,7 @@ struct SecretServiceStoreTests {
             #expect(error.message.contains("locked"))
             #expect(error.message.contains("RELAY_TOKEN_STORE=encrypted-file"))
         }
-        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test("an unknown collection alias is a configuration error")

@@ -22,6 +22,7 @@ class HostileUpstream:
         self.flood_sent = 0
         self.flood_blocked = threading.Event()
         self.gets = 0
+        self.get_times = []
         self.stopped = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -185,6 +186,7 @@ class HostileUpstream:
     def _stream(self, connection):
         with self.lock:
             self.gets += 1
+            self.get_times.append(time.monotonic())
         if self.stream_behaviour == "retry-zero":
             self._start_stream(connection)
             note = json.dumps({"jsonrpc": "2.0", "method": "notifications/message",

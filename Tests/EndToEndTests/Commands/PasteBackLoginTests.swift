@@ -46,7 +46,9 @@ struct PasteBackLoginTests {
     /// Starts `login --no-browser`, reads the authorize URL it prints, and lets the dev server
     /// answer it (without following the redirect): returns the URL a browser would end on.
     static func start(_ bed: TestBed) async throws -> (RelayProcess, String) {
-        let process = try RelayProcess(environment: bed.commandEnvironment(), arguments: ["login", "--no-browser"])
+        // A long paste window, as a person would have: the test pastes whenever it gets to it.
+        let process = try RelayProcess(
+            environment: bed.commandEnvironment(["RELAY_AUTH_TIMEOUT": "600"]), arguments: ["login", "--no-browser"])
         var authorize: String?
         for _ in 0..<500 where authorize == nil {
             if let range = process.stderr.range(of: "sign in:\n\n  ") {

@@ -36,9 +36,11 @@ struct RelayHintTests {
         let bed = try TestBed.fastDevice()
         var environment = bed.relayEnvironment()
         environment["RELAY_BROWSER"] = nil
+        // An answer long before the 10-minute sign-in timeout shows the relay did not wait for it.
+        environment["RELAY_AUTH_TIMEOUT"] = "600"
         let relay = try RelayProcess(environment: environment)
         _ = try await relay.initialize()
-        let result = try await relay.callTool("whoami", timeout: .seconds(5))
+        let result = try await relay.callTool("whoami", timeout: .seconds(60))
         #expect(result.toolText.contains("no graphical session"), "\(result)")
         #expect(result.toolText.contains("login --device"))
         _ = try await relay.finish()

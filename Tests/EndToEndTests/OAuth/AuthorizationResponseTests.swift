@@ -95,9 +95,9 @@ struct AuthorizationResponseTests {
     )
     func forgottenRegistration() async throws {
         let bed = try TestBed()
-        let environment = ["RELAY_CLIENT_ID": "", "RELAY_AUTH_TIMEOUT": "2"]
+        let environment = ["RELAY_CLIENT_ID": ""]
         let first = try await bed.startRelay(environment)
-        _ = try await first.callTool("whoami")
+        #expect(try await first.callTool("whoami").toolText.contains("alice"))
         _ = try await first.finish()
         // The tokens go (the registration stays), and the server forgets every registered client.
         let logout = try await CommandRun.run(["logout"], environment: bed.commandEnvironment(environment))
@@ -106,7 +106,8 @@ struct AuthorizationResponseTests {
 
         // The browser meets an error page for the old client and never comes back; after the
         // timeout the relay finds the client unknown, registers again and signs in.
-        let second = try await bed.startRelay(environment)
+        // The timeout bounds the stuck attempt and the one after it: short, but not tight.
+        let second = try await bed.startRelay(environment.merging(["RELAY_AUTH_TIMEOUT": "5"]) { $1 })
         let result = try await second.callTool("whoami")
         #expect(!result.isToolError, "\(result)")
         #expect(result.toolText.contains("alice"))

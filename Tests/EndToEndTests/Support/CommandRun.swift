@@ -21,8 +21,6 @@ struct CommandRun: Sendable {
             executable: shell ? URL(fileURLWithPath: "/bin/sh") : TestPaths.relayBinary)
         if !input.isEmpty { try? process.sendLine(input) }
         let status = try await process.finish(timeout: timeout)
-        // Let the reader threads drain the last bytes.
-        try await Task.sleep(for: .milliseconds(50))
         return CommandRun(status: status, stdout: process.stdout.joined(separator: "\n"), stderr: process.stderr)
     }
 

@@ -14,6 +14,8 @@ final class RelayProcess: Sendable {
     private let input: FileHandle
     private let stdoutLines = Locked<[String]>([])
     private let stderrText = Locked<String>("")
+    /// How many of the two output readers have reached end of file.
+    private let readersDone = Locked<Int>(0)
     private let nextID = Mutex<Int64>(1)
 
     /// Starts the relay with exactly the given environment (nothing inherited but PATH and HOME).
@@ -35,11 +37,12 @@ final class RelayProcess: Sendable {
         try process.run()
         self.process = process
         input = stdinPipe.fileHandleForWriting
-        Self.collect(stdoutPipe.fileHandleForReading, splitLines: true) { [stdoutLines] chunk in
-            stdoutLines.withLock { $0.append(chunk) }
+        let done = readersDone
+        Self.collect(stdoutPipe.fileHandleForReading, splitLines: true, onEnd: { done.withLock { $0 += 1 } }) {
+            [stdoutLines] chunk in stdoutLines.withLock { $0.append(chunk) }
         }
-        Self.collect(stderrPipe.fileHandleForReading, splitLines: false) { [stderrText] chunk in
-            stderrText.withLock { $0 += chunk }
+        Self.collect(stderrPipe.fileHandleForReading, splitLines: false, onEnd: { done.withLock { $0 += 1 } }) {
+            [stderrText] chunk in stderrText.withLock { $0 += chunk }
         }
     }
 
@@ -129,7 +132,7 @@ final class RelayProcess: Sendable {
     }
 
     /// Closes stdin and waits for the process to exit; returns its status.
-    func finish(timeout: Duration = .seconds(5)) async throws -> Int32 {
+    func finish(timeout: Duration = .seconds(30)) async throws -> Int32 {
         try? input.close()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
@@ -138,6 +141,12 @@ final class RelayProcess: Sendable {
                 throw Failure(description: "the relay did not exit within \(timeout) of end of input")
             }
             try await Task.sleep(for: .milliseconds(10))
+        }
+        // Everything the process wrote is read once both pipes reach end of file (a child that
+        // inherited them could hold them open, hence the bound).
+        let drained = ContinuousClock.now + .seconds(10)
+        while readersDone.withLock({ $0 }) < 2, ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(5))
         }
         return process.terminationStatus
     }
@@ -148,7 +157,7 @@ final class RelayProcess: Sendable {
     var isRunning: Bool { process.isRunning }
 
     private static func collect(
-        _ handle: FileHandle, splitLines: Bool,
+        _ handle: FileHandle, splitLines: Bool, onEnd: @escaping @Sendable () -> Void,
         _ sink: @escaping @Sendable (String) -> Void
     ) {
         Thread.detachNewThread {
@@ -167,6 +176,7 @@ final class RelayProcess: Sendable {
                 }
             }
             if splitLines, !pending.isEmpty { sink(String(decoding: pending, as: UTF8.self)) }
+            onEnd()
         }
     }
 }

@@ -50,7 +50,13 @@ struct UpstreamProxyTests {
         let answer = try await relay.response(for: .number(JSONNumber(validLiteral: id)))
         #expect(answer["result"]?["session"] == "session-1")
         #expect(relay.stdout.contains { $0.contains(#""id":\#(id)"#) })
-        #expect(relay.stdout.contains { $0.contains(#""id":98765432109876543210987"#) })
+        // The server's request comes on the GET stream, which need not be open before the answer.
+        let serverID = #""id":98765432109876543210987"#
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !relay.stdout.contains(where: { $0.contains(serverID) }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(relay.stdout.contains { $0.contains(serverID) })
     }
 
     @Test("an id may be used again as soon as its answer has arrived; while in flight it is refused")
@@ -155,7 +161,7 @@ struct UpstreamProxyTests {
         let id = try relay.send("tools/call", params: ["name": "slow"])
         try await server.wait { $0.held == 1 }
         try relay.notify("notifications/cancelled", params: ["requestId": id, "reason": "user"])
-        let ping = try await relay.request("ping", timeout: .seconds(2))
+        let ping = try await relay.request("ping", timeout: .seconds(30))
         #expect(ping["result"] != nil)
         // The held call answers once the server has seen the cancellation; the relay, which
         // abandoned the request, must not pass that late answer on.
@@ -176,7 +182,7 @@ struct UpstreamProxyTests {
         server.state.withLock { $0.streamEvents = [changed, request] }
         let relay = try relay(server)
         _ = try await relay.initialize()
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(30)
         while server.state.withLock({ $0.resumedFrom.count < 3 }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -186,7 +192,7 @@ struct UpstreamProxyTests {
 
         // The host's answer to the server's request goes back upstream as is.
         try relay.sendLine(#"{"jsonrpc":"2.0","id":"s-1","result":{"roots":[]}}"#)
-        let deadline2 = ContinuousClock.now + .seconds(5)
+        let deadline2 = ContinuousClock.now + .seconds(30)
         while !server.received.contains(where: { $0.message["id"] == "s-1" }), ContinuousClock.now < deadline2 {
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -199,7 +205,7 @@ struct UpstreamProxyTests {
         let relay = try relay(server)
         _ = try await relay.initialize()
         server.set(.breakOff)
-        let answer = try await relay.request("tools/call", params: ["name": "long"], timeout: .seconds(5))
+        let answer = try await relay.request("tools/call", params: ["name": "long"], timeout: .seconds(30))
         #expect(answer["result"]?["resumed"] == true)
         #expect(relay.stdout.contains { $0.contains("started") })
     }

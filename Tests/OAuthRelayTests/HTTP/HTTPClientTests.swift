@@ -75,7 +75,9 @@ struct HTTPClientTests {
     func cancellation() async throws {
         let server = try HeldAnswerServer()
         defer { server.release() }
-        let client = HTTPClient(timeout: 10)
+        // Neither the client's timeout nor the server's own release can come first, even when
+        // the test resumes late; a lost cancellation ends as timed out after two minutes.
+        let client = HTTPClient(timeout: 120)
         let url = server.baseURL
         let task = Task { try await get(url, with: client) }
         // Cancelled only once the request is at the server, whose answer waits until the test ends:
@@ -111,7 +113,7 @@ struct HTTPClientTests {
     }
 }
 
-/// A server that answers only once the test releases it (or after 30 s), and tells when a request
+/// A server that answers only once the test releases it (or after 150 s), and tells when a request
 /// has arrived: tests of waiting depend on events, not on how fast a loaded machine schedules them.
 private final class HeldAnswerServer: Sendable {
     private final class Flags: Sendable {
@@ -126,7 +128,7 @@ private final class HeldAnswerServer: Sendable {
         let flags = flags
         server = try HTTPServer { _ in
             flags.arrivals.add(1, ordering: .sequentiallyConsistent)
-            let deadline = Date().addingTimeInterval(30)
+            let deadline = Date().addingTimeInterval(150)
             while !flags.released.load(ordering: .sequentiallyConsistent), Date() < deadline {
                 Thread.sleep(forTimeInterval: 0.01)
             }
