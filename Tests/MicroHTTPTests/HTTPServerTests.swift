@@ -105,7 +105,9 @@ struct HTTPServerTests {
 
     @Test("connections beyond the limit are refused, and served again once one closes")
     func connectionLimit() async throws {
-        let server = try HTTPServer(limits: .init(maxConnections: 3)) { _ in .text(200, "served") }
+        let server = try HTTPServer(limits: .init(idleTimeoutSeconds: 600, maxConnections: 3)) { _ in
+            .text(200, "served")
+        }
         defer { server.stop() }
         var idle = try (0..<3).map { _ in try IdleConnection(port: server.port) }
         try await Task.sleep(for: .milliseconds(100))

@@ -162,9 +162,10 @@ struct PrivateBus {
         daemon.standardError = FileHandle.nullDevice
         try daemon.run()
         let started = Date()
-        while !FileManager.default.fileExists(atPath: socket), Date().timeIntervalSince(started) < 5 {
+        while !FileManager.default.fileExists(atPath: socket), Date().timeIntervalSince(started) < 30 {
             usleep(10_000)
         }
+        try #require(FileManager.default.fileExists(atPath: socket), "dbus-daemon did not listen within 30 s")
         address = "unix:path=\(socket)"
     }
 

@@ -30,7 +30,7 @@ private struct FakeBrowser {
 
     /// The arguments the script received, once it has written them (polls; the child runs async).
     func arguments() async throws -> [String] {
-        for _ in 0..<500 {
+        for _ in 0..<3000 {
             if let text = try? String(contentsOf: output, encoding: .utf8) {
                 return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
             }

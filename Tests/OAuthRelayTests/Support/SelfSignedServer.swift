@@ -48,7 +48,7 @@ final class SelfSignedServer {
         try process.run()
         // The server writes its port to a file once it listens (renamed into place, so whole).
         var port: Int?
-        for _ in 0..<100 where port == nil {
+        for _ in 0..<600 where port == nil {
             port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
             if port == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
