@@ -194,6 +194,44 @@ struct MCPEndpointTests {
         #expect(events.last?.contains(#""text":"hi""#) == true)
     }
 
+    @Test("a session belongs to the user whose token first uses it; to anyone else it does not exist")
+    func sessionOwner() async throws {
+        let fixture = try DevServerFixture()
+        let resource = fixture.base + "/mcp"
+        let alice = try #require(try await fixture.signIn(as: "alice", resource: resource)["access_token"] as? String)
+        let bob = try #require(try await fixture.signIn(as: "bob", resource: resource)["access_token"] as? String)
+
+        // Opened with alice's token: bob's token and no token both meet a 404, as for an ended session.
+        var owned = Client(fixture)
+        owned.token = alice
+        _ = try await owned.start()
+        #expect(text(try await owned.tool("whoami"))?.contains("alice") == true)
+        var stranger = owned
+        stranger.token = bob
+        #expect(try await stranger.tool("whoami").status == 404)
+        var anonymous = owned
+        anonymous.token = nil
+        #expect(try await anonymous.call(2, "ping").status == 404)
+        let session = try #require(owned.session)
+        let asBob = ["Mcp-Session-Id": session, "Authorization": "Bearer \(bob)"]
+        #expect(try await fixture.http.request("DELETE", owned.url, headers: asBob).status == 404)
+        #expect(try await owned.call(3, "ping").status == 200, "bob's DELETE did not end alice's session")
+
+        // Opened without a token, it becomes bob's at his first request with one.
+        var adopted = Client(fixture)
+        _ = try await adopted.start()
+        #expect(try await adopted.call(2, "ping").status == 200)
+        adopted.token = bob
+        #expect(try await adopted.call(3, "ping").status == 200)
+        var late = adopted
+        late.token = alice
+        #expect(try await late.call(4, "ping").status == 404)
+        let asAlice = ["Mcp-Session-Id": try #require(adopted.session), "Authorization": "Bearer \(alice)"]
+        #expect(try await fixture.http.request("DELETE", adopted.url, headers: asAlice).status == 404)
+        let asOwner = ["Mcp-Session-Id": try #require(adopted.session), "Authorization": "Bearer \(bob)"]
+        #expect(try await fixture.http.request("DELETE", adopted.url, headers: asOwner).status == 200)
+    }
+
     @Test("a test control forgets every session, as a restart would")
     func forgetSessions() async throws {
         let fixture = try DevServerFixture()

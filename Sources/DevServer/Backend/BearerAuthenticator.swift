@@ -11,6 +11,12 @@ struct BearerAuthenticator {
     enum Outcome {
         case anonymous
         case authenticated(JWTClaims)
+
+        /// The token's subject; nil without a token.
+        var subject: String? {
+            guard case .authenticated(let claims) = self else { return nil }
+            return claims.subject
+        }
     }
 
     let context: DevServerContext

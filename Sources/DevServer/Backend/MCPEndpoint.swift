@@ -72,12 +72,14 @@ struct MCPEndpoint {
             return error.response
         }
         let method = message["method"] as? String
-        if method == "initialize", let id { return initialize(id: id, params: message["params"]) }
+        if method == "initialize", let id {
+            return initialize(id: id, params: message["params"], owner: caller.subject)
+        }
 
         guard let session = request.header("Mcp-Session-Id") else {
             return failure(400, id: id, Code.invalidRequest, "the Mcp-Session-Id header is required after initialize")
         }
-        guard context.mcpSessions.version(of: session) != nil else {
+        guard context.mcpSessions.use(session, by: caller.subject) != nil else {
             return failure(404, id: id, Code.invalidRequest, "the session is unknown or ended; initialize a new one")
         }
         if let version = request.header("MCP-Protocol-Version"), !Self.supportedVersions.contains(version) {
@@ -94,10 +96,10 @@ struct MCPEndpoint {
         }
     }
 
-    private func initialize(id: Any, params: Any?) -> HTTPResponse {
+    private func initialize(id: Any, params: Any?, owner: String?) -> HTTPResponse {
         let requested = (params as? [String: Any])?["protocolVersion"] as? String
         let version = requested.flatMap { Self.supportedVersions.contains($0) ? $0 : nil } ?? Self.supportedVersions[0]
-        guard let session = try? context.mcpSessions.open(version: version) else {
+        guard let session = try? context.mcpSessions.open(version: version, owner: owner) else {
             return failure(500, id: id, Code.invalidRequest, "no session id could be generated")
         }
         let result: [String: Any] = [
@@ -148,7 +150,13 @@ struct MCPEndpoint {
         guard let session = request.header("Mcp-Session-Id") else {
             return failure(400, id: nil, Code.invalidRequest, "the Mcp-Session-Id header names the session to end")
         }
-        return HTTPResponse(status: context.mcpSessions.close(session) ? 200 : 404)
+        let caller: BearerAuthenticator.Outcome
+        do throws(OAuthError) {
+            caller = try BearerAuthenticator(context: context, resource: context.mcpResource).authenticate(request)
+        } catch {
+            return error.response
+        }
+        return HTTPResponse(status: context.mcpSessions.close(session, by: caller.subject) ? 200 : 404)
     }
 
     // MARK: - Answers
