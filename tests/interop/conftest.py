@@ -1,4 +1,4 @@
-"""Shared fixtures: the real dev server binary on a free loopback port."""
+"""Shared fixtures: the real dev server binary on a free loopback port, and the hostile upstream."""
 import os
 import pathlib
 import subprocess
@@ -6,6 +6,8 @@ import tempfile
 import time
 
 import pytest
+
+from hostile_upstream import HostileUpstream
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(os.environ.get("OAUTH_RELAY_BIN_DIR", ROOT / ".build" / "debug"))
@@ -32,18 +34,29 @@ class DevServer:
         self.workdir.cleanup()
 
 
-@pytest.fixture
-def dev_server_factory():
+def started_for_the_test(make):
+    """A factory fixture's body: the test starts servers with make's arguments; all stop after it."""
     servers = []
 
-    def start(*options):
-        server = DevServer(*options)
+    def start(*arguments, **options):
+        server = make(*arguments, **options)
         servers.append(server)
         return server
 
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def dev_server_factory():
+    yield from started_for_the_test(DevServer)
+
+
+@pytest.fixture
+def hostile():
+    """HostileUpstream servers on loopback (hostile_upstream.py), stopped after the test."""
+    yield from started_for_the_test(HostileUpstream)
 
 
 @pytest.fixture

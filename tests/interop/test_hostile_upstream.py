@@ -10,8 +10,6 @@ import time
 
 import pytest
 
-from hostile_upstream import HostileUpstream
-
 INITIALIZE = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
               "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
 
@@ -67,20 +65,6 @@ class Relay:
         self.process.wait()
         self.stderr.close()
         self.workdir.cleanup()
-
-
-@pytest.fixture
-def hostile():
-    servers = []
-
-    def start(stream_behaviour="none", **options):
-        server = HostileUpstream(stream_behaviour, **options)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 @pytest.fixture
