@@ -25,6 +25,11 @@ struct MCPEndpoint {
 
     let context: DevServerContext
 
+    /// Checks tokens for this endpoint's own resource.
+    private var authenticator: BearerAuthenticator {
+        BearerAuthenticator(context: context, resource: context.mcpResource)
+    }
+
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         // A page in a browser must not reach a local server by DNS rebinding (the transport's
         // security warning): only loopback origins, or none, are served.
@@ -64,7 +69,6 @@ struct MCPEndpoint {
         if message["method"] != nil, !(message["method"] is String) {
             return failure(400, id: id, Code.invalidRequest, "the method must be a string")
         }
-        let authenticator = BearerAuthenticator(context: context, resource: context.mcpResource)
         let caller: BearerAuthenticator.Outcome
         do throws(OAuthError) {
             caller = try authenticator.authenticate(request)
@@ -91,7 +95,7 @@ struct MCPEndpoint {
         switch method {
         case "ping": return answer(id: id, result: [String: Any]())
         case "tools/list": return answer(id: id, result: ToolCatalog.listing)
-        case "tools/call": return callTool(id: id, params: message["params"], caller: caller, authenticator)
+        case "tools/call": return callTool(id: id, params: message["params"], caller: caller)
         default: return answer(id: id, error: Code.methodNotFound, "method not found: \(method)")
         }
     }
@@ -111,7 +115,7 @@ struct MCPEndpoint {
     }
 
     private func callTool(
-        id: Any, params: Any?, caller: BearerAuthenticator.Outcome, _ authenticator: BearerAuthenticator
+        id: Any, params: Any?, caller: BearerAuthenticator.Outcome
     ) -> HTTPResponse {
         guard let params = params as? [String: Any], let name = params["name"] as? String else {
             return answer(id: id, error: Code.invalidParams, "tools/call needs params.name, a string")
@@ -152,7 +156,7 @@ struct MCPEndpoint {
         }
         let caller: BearerAuthenticator.Outcome
         do throws(OAuthError) {
-            caller = try BearerAuthenticator(context: context, resource: context.mcpResource).authenticate(request)
+            caller = try authenticator.authenticate(request)
         } catch {
             return error.response
         }
